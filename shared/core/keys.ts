@@ -1,0 +1,79 @@
+/**
+ * Every key of the single table is built here and nowhere else (see ACCESS-PATTERNS.md).
+ * Index sort keys start with the entity type so one partition can hold several kinds
+ * (a team partition in GSI2 holds the team, its members and its customers).
+ */
+export type Key = { PK: string; SK: string };
+
+const PROFILE = 'PROFILE';
+
+export const keys = {
+  user: (id: string): Key => ({ PK: `USER#${id}`, SK: PROFILE }),
+  userIndexes: (u: { id: string; teamId?: string | null; regionId?: string | null }) => ({
+    ...(u.teamId ? { GSI2PK: `TEAM#${u.teamId}`, GSI2SK: `MEMBER#${u.id}` } : {}),
+    ...(u.regionId ? { GSI3PK: `REGION#${u.regionId}`, GSI3SK: `USER#${u.id}` } : {}),
+    GSI4PK: 'USERS',
+    GSI4SK: u.id,
+  }),
+
+  team: (id: string): Key => ({ PK: `TEAM#${id}`, SK: PROFILE }),
+  /** The team item sorts first in its GSI2 partition, right before its members (MEMBER#…). */
+  teamIndexes: (t: { id: string; regionId: string }) => ({
+    GSI2PK: `TEAM#${t.id}`,
+    GSI2SK: 'MEMBER',
+    GSI3PK: `REGION#${t.regionId}`,
+    GSI3SK: `TEAM#${t.id}`,
+    GSI4PK: 'TEAMS',
+    GSI4SK: t.id,
+  }),
+
+  region: (id: string): Key => ({ PK: `REGION#${id}`, SK: PROFILE }),
+  regionIndexes: (r: { id: string }) => ({ GSI4PK: 'REGIONS', GSI4SK: r.id }),
+
+  productLine: (id: string): Key => ({ PK: `PRODUCT_LINE#${id}`, SK: PROFILE }),
+  productLineIndexes: (p: { id: string }) => ({ GSI4PK: 'PRODUCT_LINES', GSI4SK: p.id }),
+
+  customer: (id: string): Key => ({ PK: `CUSTOMER#${id}`, SK: PROFILE }),
+  /** status and tier lead the sort key so `?tier=` and the default active-only list are key conditions. */
+  customerIndexes: (c: { id: string; ownerId: string; teamId?: string | null; regionId: string; status: string; tier: string }) => {
+    const sort = `CUSTOMER#${c.status}#${c.tier}#${c.id}`;
+    return {
+      GSI1PK: `OWNER#${c.ownerId}`,
+      GSI1SK: sort,
+      ...(c.teamId ? { GSI2PK: `TEAM#${c.teamId}`, GSI2SK: sort } : {}),
+      GSI3PK: `REGION#${c.regionId}`,
+      GSI3SK: sort,
+      GSI4PK: 'CUSTOMERS',
+      GSI4SK: sort,
+    };
+  },
+  customerSortPrefix: (status: string, tier?: string) => `CUSTOMER#${status}#${tier ? `${tier}#` : ''}`,
+
+  /** Audit entries of one entity, newest last (ULID sort key). */
+  audit: (entityType: string, entityId: string, entryId: string): Key => ({
+    PK: `AUDIT#${entityType}#${entityId}`,
+    SK: `AUDIT#${entryId}`,
+  }),
+  auditPartition: (entityType: string, entityId: string) => `AUDIT#${entityType}#${entityId}`,
+
+  /** An Idempotency-Key is private to the principal that sent it. */
+  idempotency: (principalId: string, key: string): Key => ({ PK: `IDEMPOTENCY#${principalId}#${key}`, SK: 'IDEMPOTENCY' }),
+
+  // Local workflow engine (infra/local): durable executions, recorded task results, callback tokens.
+  execution: (name: string): Key => ({ PK: `EXECUTION#${name}`, SK: 'EXECUTION' }),
+  /** Sparse: present only while the execution runs, so start-up finds what to resume with one Query. */
+  runningExecutionIndex: (name: string) => ({ GSI1PK: 'EXECUTIONS#RUNNING', GSI1SK: name }),
+  runningExecutionsPartition: 'EXECUTIONS#RUNNING',
+  executionStep: (name: string, state: string, visit: number): Key => ({
+    PK: `EXECUTION#${name}`,
+    SK: `STEP#${state}#${String(visit).padStart(4, '0')}`,
+  }),
+  taskToken: (token: string): Key => ({ PK: `TASK_TOKEN#${token}`, SK: 'TASK_TOKEN' }),
+} as const;
+
+export const indexPartition = {
+  owner: (ownerId: string) => `OWNER#${ownerId}`,
+  team: (teamId: string) => `TEAM#${teamId}`,
+  region: (regionId: string) => `REGION#${regionId}`,
+  all: (type: 'USERS' | 'TEAMS' | 'REGIONS' | 'PRODUCT_LINES' | 'CUSTOMERS') => type,
+} as const;

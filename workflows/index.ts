@@ -1,0 +1,43 @@
+/**
+ * The workflow registry: the one list of state machines, the Lambda tasks their ASL placeholders bind to,
+ * and the schedules that start them. The CDK stack and the local engine + scheduler both read it.
+ */
+export interface TaskBinding {
+  /** Module under functions/tasks/ (without extension) whose `handler` runs this task. */
+  handler: string;
+  /** True for `.waitForTaskToken` tasks: the handler stores $$.Task.Token and returns; a decision resumes the workflow. */
+  callback?: boolean;
+}
+
+export interface WorkflowDefinition {
+  /** Registry name; also the state machine's logical name. */
+  name: string;
+  /** ASL file, relative to the project root. */
+  aslPath: string;
+  /** Placeholder (without `${}`) → task binding, e.g. RequestDecisionFunctionArn. */
+  tasks: Record<string, TaskBinding>;
+}
+
+export interface ScheduleDefinition {
+  name: string;
+  workflow: string;
+  /** Five-field cron in UTC (minute hour day-of-month month day-of-week), understood by croner and mapped for EventBridge. */
+  cron: string;
+  /** Static execution input; `{{scheduledAt}}` values are replaced by the firing time (ISO-8601). */
+  input: Record<string, unknown>;
+  description: string;
+}
+
+export interface WorkflowRegistry {
+  workflows: readonly WorkflowDefinition[];
+  schedules: readonly ScheduleDefinition[];
+}
+
+/**
+ * Product workflows (approvals, churn recovery, performance reviews) join this list in their issues;
+ * test/workflows proves the engine and the CDK wiring with a registry of test workflows.
+ */
+export const registry: WorkflowRegistry = {
+  workflows: [],
+  schedules: [],
+};
