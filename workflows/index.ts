@@ -3,7 +3,10 @@
  * and the schedules that start them. The CDK stack and the local engine + scheduler both read it.
  */
 export interface TaskBinding {
-  /** Module under functions/tasks/ (without extension) whose `handler` runs this task. */
+  /**
+   * Module path relative to the project root, without extension (functions/tasks/… for product workflows).
+   * It exports `run(event, deps)` (called in-process by the local engine) and `handler` (the Lambda entry).
+   */
   handler: string;
   /** True for `.waitForTaskToken` tasks: the handler stores $$.Task.Token and returns; a decision resumes the workflow. */
   callback?: boolean;
