@@ -29,7 +29,7 @@ export type IndexName = (typeof tableDefinition.indexes)[number]['name'];
 
 /** Every attribute that appears in a key schema; all are strings. */
 export function keyAttributes(): string[] {
-  const names = [tableDefinition.partitionKey, tableDefinition.sortKey];
+  const names: string[] = [tableDefinition.partitionKey, tableDefinition.sortKey];
   for (const index of tableDefinition.indexes) names.push(index.partitionKey, index.sortKey);
   return names;
 }

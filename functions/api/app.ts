@@ -1,0 +1,39 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { authenticate, limitBody, notFoundHandler, onError, requireJson, serverTiming } from './middleware.ts';
+import { renderDocsPage } from './docs-page.ts';
+import { systemRoutes } from './routes/system.ts';
+import { devRoutes } from './routes/dev.ts';
+import { orgRoutes } from './routes/org.ts';
+import { customerRoutes } from './routes/customers.ts';
+import { auditRoutes } from './routes/audit.ts';
+import type { AppDeps, AppEnv } from './types.ts';
+
+export type { AppDeps } from './types.ts';
+
+const DOC = { openapi: '3.1.0', info: { title: 'Pentad', version: '0.1.0', description: 'Sales management: goals, customers, team, process, data.' } };
+
+/** The whole HTTP API; Lambda (handler.ts) and the local stack (infra/local) both serve exactly this. */
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>();
+  app.onError(onError);
+  app.notFound(notFoundHandler);
+  app.use('*', serverTiming);
+  app.use('*', limitBody(deps.maxBodyBytes));
+  app.use('*', requireJson);
+
+  app.route('/', systemRoutes(deps));
+  if (deps.stage === 'local' && deps.devTokens) app.route('/', devRoutes(deps, deps.devTokens));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  app.doc31('/openapi.json', DOC);
+  app.get('/docs', (c) => c.html(renderDocsPage(app.getOpenAPI31Document(DOC) as never)));
+
+  // Everything below needs a bearer token.
+  const secured = new OpenAPIHono<AppEnv>();
+  secured.use('*', authenticate(deps));
+  secured.route('/', orgRoutes(deps));
+  secured.route('/', customerRoutes(deps));
+  secured.route('/', auditRoutes(deps));
+  app.route('/', secured);
+  return app;
+}

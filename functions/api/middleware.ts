@@ -1,0 +1,83 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { bodyLimit } from 'hono/body-limit';
+import type { ZodError } from 'zod';
+import { countRoundTrips } from '#shared/core/db';
+import { AppError, unauthorized, type FieldErrors } from '#shared/core/errors';
+import { Session } from '#shared/core/session';
+import type { AppEnv, AppDeps } from './types.ts';
+
+const errorBody = (code: string, message: string, fields?: FieldErrors) => ({ error: { code, message, ...(fields ? { fields } : {}) } });
+
+/** Server-Timing: ddb;dur=<ms>;desc="<round trips>" — a route's DynamoDB cost, visible from outside. */
+export const serverTiming: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const { trips } = await countRoundTrips(() => next());
+  c.res.headers.set('Server-Timing', `ddb;dur=${trips.totalMs.toFixed(1)};desc="${trips.count}"`);
+};
+
+/** The one place errors become JSON; anything unexpected is logged and answered as a 500 without internals. */
+export function onError(error: Error, c: Context<AppEnv>) {
+  if (error instanceof AppError) return c.json(errorBody(error.code, error.message, error.fields), error.status);
+  if (error instanceof HTTPException) {
+    const malformed = /Malformed JSON/i.test(error.message);
+    const status = error.status;
+    return c.json(errorBody(malformed ? 'invalid_json' : statusCode(status), malformed ? 'The request body is not valid JSON' : error.message || 'Request refused'), status);
+  }
+  console.error(JSON.stringify({ level: 'error', message: error.message, name: error.name, stack: error.stack, path: c.req.path }));
+  return c.json(errorBody('internal_error', 'Something went wrong on our side; it has been logged'), 500);
+}
+
+const statusCode = (status: number) =>
+  ({ 400: 'invalid_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 413: 'payload_too_large', 415: 'unsupported_media_type' })[status] ?? 'error';
+
+export const notFoundHandler = (c: Context<AppEnv>) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404);
+
+/** zod issues → {"fields": {"contacts.0.email": "Invalid email address", "foo": "Unknown field"}} */
+export function validationFields(error: ZodError): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) fields[[...issue.path, key].join('.')] = 'Unknown field';
+    } else {
+      fields[issue.path.join('.') || '_'] = issue.message;
+    }
+  }
+  return fields;
+}
+
+export const validationHook = (result: { success: boolean; error?: ZodError; target?: string }, c: Context<AppEnv>) => {
+  if (!result.success && result.error) {
+    const where = result.target === 'json' ? 'body' : result.target;
+    return c.json(errorBody('invalid_request', `The request ${where ?? 'input'} is not valid`, validationFields(result.error)), 400);
+  }
+};
+
+export const limitBody = (maxBytes: number): MiddlewareHandler<AppEnv> =>
+  bodyLimit({
+    maxSize: maxBytes,
+    onError: (c) => c.json(errorBody('payload_too_large', `The request body is larger than ${maxBytes} bytes`), 413),
+  });
+
+/** Writes take JSON only; anything else is a clear 415 rather than an empty body that fails validation. */
+export const requireJson: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const hasBody = Number(c.req.header('content-length') ?? 0) > 0 || c.req.header('transfer-encoding');
+  if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && hasBody) {
+    const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!/^application\/([\w.-]+\+)?json$/.test(type)) {
+      return c.json(errorBody('unsupported_media_type', 'Send the body as application/json'), 415);
+    }
+  }
+  await next();
+};
+
+/** Bearer token → Session (identity now, principal loaded with the first read). */
+export const authenticate =
+  (deps: Pick<AppDeps, 'verifier' | 'db'>): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw unauthorized();
+    const identity = await deps.verifier.verify(match[1]!);
+    c.set('session', new Session(deps.db, identity));
+    await next();
+  };

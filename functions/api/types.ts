@@ -1,0 +1,24 @@
+import type { Db } from '#shared/core/db';
+import type { Clock } from '#shared/core/clock';
+import type { Session } from '#shared/core/session';
+import type { TokenVerifier } from '#shared/core/tokens';
+import type { WorkflowEngine } from '#shared/core/workflow-engine';
+import type { Role } from '#shared/core/principal';
+
+export interface DevTokenIssuer {
+  issue(user: { id: string; roles: Role[] }): Promise<{ token: string; expiresAt: string }>;
+}
+
+/** Everything the API needs, passed in: Lambda builds it from the environment, the local stack from its engines. */
+export interface AppDeps {
+  stage: 'local' | 'aws' | 'test';
+  db: Db;
+  engine: WorkflowEngine;
+  verifier: TokenVerifier;
+  clock: Clock;
+  maxBodyBytes: number;
+  /** Present only in the local stage: mints tokens for seeded users (POST /dev/token). */
+  devTokens?: DevTokenIssuer;
+}
+
+export type AppEnv = { Variables: { session: Session } };

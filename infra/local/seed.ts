@@ -1,0 +1,51 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Db } from '#shared/core/db';
+import type { Clock } from '#shared/core/clock';
+import { keys } from '#shared/core/keys';
+import { Session } from '#shared/core/session';
+import { createOrgService } from '#shared/org/service';
+import { createCustomerService } from '#shared/customers/service';
+import { customersFor, productLines, regions, teams, users } from './seed-data.ts';
+
+export const BOOTSTRAP_ADMIN = { id: 'admin', name: 'Pentad Admin', email: 'admin@pentad.example', roles: ['admin' as const] };
+const DEMO_MARKER = { PK: 'SEED', SK: 'DEMO' };
+
+/** The bootstrap admin always exists (written only if absent, so a renamed admin keeps its edits). */
+export async function seedAdmin(db: Db, clock: Clock): Promise<void> {
+  const now = clock.now().toISOString();
+  const admin = { ...BOOTSTRAP_ADMIN, active: true, version: 1, createdAt: now, updatedAt: now };
+  try {
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: { ...keys.user(admin.id), ...keys.userIndexes(admin), type: 'user', ...admin },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
+}
+
+/**
+ * The demo organisation, once per table (a marker item records that it ran). It goes through the same
+ * services as the API, acting as the admin, so demo data is valid data with an audit trail.
+ */
+export async function seedDemo(db: Db, clock: Clock): Promise<{ seeded: boolean; users: number; customers: number }> {
+  const marker = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: DEMO_MARKER }));
+  if (marker.Item) return { seeded: false, users: 0, customers: 0 };
+  const session = new Session(db, { userId: BOOTSTRAP_ADMIN.id, groups: ['admin'] });
+  const org = createOrgService({ db, clock });
+  const customers = createCustomerService({ db, clock });
+  for (const region of regions) await org.createRegion(session, region);
+  for (const line of productLines) await org.createProductLine(session, line);
+  for (const team of teams) await org.createTeam(session, { id: team.id, name: team.name, regionId: team.regionId, department: 'sales' });
+  for (const user of users) await org.createUser(session, user);
+  // Teams were created before their managers existed; name the managers now.
+  for (const team of teams) await org.patchTeam(session, team.id, { managerId: team.managerId }, 1);
+  const repIds = users.filter((u) => u.roles.includes('rep')).map((u) => u.id);
+  const demoCustomers = customersFor(repIds);
+  for (const customer of demoCustomers) await customers.create(session, customer);
+  await db.doc.send(new PutCommand({ TableName: db.tableName, Item: { ...DEMO_MARKER, type: 'seed', at: clock.now().toISOString() } }));
+  return { seeded: true, users: users.length, customers: demoCustomers.length };
+}

@@ -1,0 +1,35 @@
+import { keys, type Key } from './keys.ts';
+import { listAudit } from './audit.ts';
+import { notFound } from './errors.ts';
+import { canSee, canSeeTeam } from './principal.ts';
+import type { Db } from './db.ts';
+import type { Session } from './session.ts';
+
+export const AUDITED_ENTITIES = ['customer', 'user', 'team', 'region', 'product_line'] as const;
+export type AuditedEntity = (typeof AUDITED_ENTITIES)[number];
+
+const entityKey: Record<AuditedEntity, (id: string) => Key> = {
+  customer: keys.customer,
+  user: keys.user,
+  team: keys.team,
+  region: keys.region,
+  product_line: keys.productLine,
+};
+
+/**
+ * An entity's audit trail, for those who may see the entity as it is now (read together with the
+ * principal), so a record's history is exactly as visible as the record.
+ */
+export async function auditTrail(db: Db, session: Session, entityType: AuditedEntity, entityId: string, limit: number, cursor?: string) {
+  const { principal, items } = await session.load([entityKey[entityType](entityId)]);
+  const entity = items[0] as { id: string; ownerId?: string; teamId?: string; regionId?: string } | undefined;
+  if (!entity) throw notFound(`${entityType} ${entityId}`);
+  const visible =
+    entityType === 'team'
+      ? canSeeTeam(principal, { id: entity.id, regionId: String(entity.regionId) })
+      : entityType === 'user'
+        ? canSee(principal, { ownerId: entity.id, teamId: entity.teamId, regionId: entity.regionId })
+        : canSee(principal, entity);
+  if (!visible) throw notFound(`${entityType} ${entityId}`);
+  return listAudit(db, entityType, entityId, limit, cursor);
+}

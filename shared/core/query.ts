@@ -1,0 +1,45 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Db } from './db.ts';
+import { tableDefinition, type IndexName } from './table.ts';
+import { decodeCursor, encodeCursor, type Page } from './pagination.ts';
+
+export type Item = Record<string, unknown>;
+
+const KEY_ATTRIBUTES = new Set(['PK', 'SK', 'type', ...tableDefinition.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
+
+/** An item as the API shows it: the entity's own attributes, no storage keys. */
+export function fromItem<T>(item: Item): T {
+  return Object.fromEntries(Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.has(name))) as T;
+}
+
+export interface IndexQuery {
+  index: IndexName;
+  partition: string;
+  sortPrefix?: string;
+  limit: number;
+  cursor?: string;
+  descending?: boolean;
+}
+
+/** One page of one index partition (one round trip); the cursor is checked to belong to this partition. */
+export async function queryIndex<T>(db: Db, query: IndexQuery): Promise<Page<T>> {
+  const index = tableDefinition.indexes.find((i) => i.name === query.index)!;
+  const out = await db.doc.send(
+    new QueryCommand({
+      TableName: db.tableName,
+      IndexName: index.name,
+      KeyConditionExpression: query.sortPrefix ? '#pk = :pk AND begins_with(#sk, :sk)' : '#pk = :pk',
+      ExpressionAttributeNames: query.sortPrefix ? { '#pk': index.partitionKey, '#sk': index.sortKey } : { '#pk': index.partitionKey },
+      ExpressionAttributeValues: query.sortPrefix ? { ':pk': query.partition, ':sk': query.sortPrefix } : { ':pk': query.partition },
+      Limit: query.limit,
+      ScanIndexForward: !query.descending,
+      ExclusiveStartKey: decodeCursor(query.cursor, { attribute: index.partitionKey, value: query.partition }, [
+        'PK',
+        'SK',
+        index.partitionKey,
+        index.sortKey,
+      ]),
+    }),
+  );
+  return { items: (out.Items ?? []).map((item) => fromItem<T>(item)), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+}

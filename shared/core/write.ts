@@ -1,0 +1,30 @@
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Db } from './db.ts';
+import { conflict, isConditionFailure, failedConditionIndex } from './errors.ts';
+
+export type TransactItem = Record<string, unknown>;
+
+/**
+ * One TransactWriteItems. When a condition fails, `onConditionFailed(index)` names the failing item so
+ * the caller can answer precisely (409 duplicate id, stale version, missing parent…).
+ */
+export async function transact(db: Db, items: TransactItem[], onConditionFailed: (index: number) => Error): Promise<void> {
+  try {
+    await db.doc.send(new TransactWriteCommand({ TransactItems: items as never }));
+  } catch (error) {
+    // The raw error stays reachable as `cause` (idempotency reads it to tell a replay from a race).
+    if (isConditionFailure(error)) throw Object.assign(onConditionFailed(failedConditionIndex(error)), { cause: error });
+    if ((error as { name?: string }).name === 'TransactionCanceledException') {
+      throw Object.assign(conflict('write_conflict', 'Another change to the same records happened at the same moment; try again'), { cause: error });
+    }
+    throw error;
+  }
+}
+
+export const putIfAbsent = (db: Db, item: Record<string, unknown>) => ({
+  Put: { TableName: db.tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' },
+});
+
+export const mustExist = (db: Db, key: { PK: string; SK: string }) => ({
+  ConditionCheck: { TableName: db.tableName, Key: key, ConditionExpression: 'attribute_exists(PK)' },
+});

@@ -1,0 +1,135 @@
+import type { Db } from '#shared/core/db';
+import type { Clock } from '#shared/core/clock';
+import { keys, indexPartition } from '#shared/core/keys';
+import { newId } from '#shared/core/ids';
+import { auditPut } from '#shared/core/audit';
+import { conflict, notFound } from '#shared/core/errors';
+import { withIdempotency } from '#shared/core/idempotency';
+import { canSee, dataScope, type Principal } from '#shared/core/principal';
+import { fromItem, queryIndex, type Item } from '#shared/core/query';
+import type { Page } from '#shared/core/pagination';
+import type { Session } from '#shared/core/session';
+import { transact, putIfAbsent } from '#shared/core/write';
+import { staleVersion } from '#shared/org/service';
+import { applyPatch, assertCanAssign, assertCanWrite, assertTierChange, customerScope, newCustomer, type Owner } from './rules.ts';
+import type { CreateCustomer, Customer, PatchCustomer } from './schemas.ts';
+
+export interface CustomerDeps {
+  db: Db;
+  clock: Clock;
+}
+
+export interface ListCustomers {
+  ownerId?: string;
+  tier?: Customer['tier'];
+  status: Customer['status'];
+  limit: number;
+  cursor?: string;
+}
+
+export function createCustomerService({ db, clock }: CustomerDeps) {
+  const item = (customer: Customer) => ({ ...keys.customer(customer.id), ...keys.customerIndexes({ ...customer, teamId: customer.teamId }), type: 'customer', ...customer });
+
+  const audit = (principal: Principal, action: string, before: Customer | undefined, after: Customer) =>
+    auditPut(db, {
+      entityType: 'customer',
+      entityId: after.id,
+      action,
+      actorId: principal.userId,
+      at: after.updatedAt,
+      before: before as unknown as Item | undefined,
+      after: after as unknown as Item,
+      scope: customerScope(after),
+    });
+
+  /** Reads a customer the caller may see (with the principal, one round trip); others' customers are 404. */
+  async function loadVisible(session: Session, id: string, extraOwnerId?: string) {
+    const { principal, items } = await session.load([keys.customer(id), ...(extraOwnerId ? [keys.user(extraOwnerId)] : [])]);
+    const customer = items[0] && fromItem<Customer>(items[0]);
+    if (!customer || !canSee(principal, customerScope(customer))) throw notFound(`Customer ${id}`);
+    return { principal, customer, newOwner: items[1] && fromItem<Owner>(items[1]) };
+  }
+
+  /** Writes the new version if nobody else did in between (optimistic lock on `version`). */
+  async function saveVersion(principal: Principal, action: string, before: Customer, after: Customer) {
+    await transact(
+      db,
+      [
+        {
+          Put: {
+            TableName: db.tableName,
+            Item: item(after),
+            ConditionExpression: 'version = :v',
+            ExpressionAttributeValues: { ':v': before.version },
+          },
+        },
+        audit(principal, action, before, after),
+      ],
+      () => staleVersion(),
+    );
+    return after;
+  }
+
+  return {
+    async create(session: Session, input: CreateCustomer, idempotencyKey?: string) {
+      const ownerId = input.ownerId ?? session.identity.userId;
+      const { principal, items } = await session.load([keys.user(ownerId)]);
+      assertCanWrite(principal);
+      const owner = assertCanAssign(principal, items[0] && fromItem<Owner>(items[0]), ownerId);
+      assertTierChange(principal, input.tier);
+      const idempotency = idempotencyKey ? { principalId: principal.userId, key: idempotencyKey, request: { route: 'POST /customers', input } } : undefined;
+      return withIdempotency(db, idempotency, clock.now(), async (record) => {
+        const customer = newCustomer(input, owner, newId(), clock.now().toISOString());
+        const response = { status: 201, body: customer };
+        await transact(db, [putIfAbsent(db, item(customer)), audit(principal, 'create', undefined, customer), ...record(response)], () =>
+          conflict('already_exists', 'A customer with this id already exists'),
+        );
+        return response;
+      });
+    },
+
+    async get(session: Session, id: string): Promise<Customer> {
+      return (await loadVisible(session, id)).customer;
+    },
+
+    async patch(session: Session, id: string, patch: PatchCustomer, expectedVersion: number): Promise<Customer> {
+      const reassigning = patch.ownerId !== undefined;
+      const { principal, customer, newOwner } = await loadVisible(session, id, patch.ownerId);
+      assertCanWrite(principal);
+      if (customer.status === 'archived') throw conflict('archived', 'An archived customer cannot be changed');
+      if (customer.version !== expectedVersion) throw staleVersion(customer.version);
+      assertTierChange(principal, patch.tier, customer.tier);
+      const owner = reassigning && patch.ownerId !== customer.ownerId ? assertCanAssign(principal, newOwner, patch.ownerId!) : undefined;
+      return saveVersion(principal, reassigning ? 'reassign' : 'update', customer, applyPatch(customer, patch, owner, clock.now().toISOString()));
+    },
+
+    async archive(session: Session, id: string, expectedVersion?: number): Promise<Customer> {
+      const { principal, customer } = await loadVisible(session, id);
+      assertCanWrite(principal);
+      if (customer.status === 'archived') throw conflict('already_archived', 'This customer is already archived');
+      if (expectedVersion !== undefined && customer.version !== expectedVersion) throw staleVersion(customer.version);
+      const archived: Customer = { ...customer, status: 'archived', version: customer.version + 1, updatedAt: clock.now().toISOString() };
+      return saveVersion(principal, 'archive', customer, archived);
+    },
+
+    /**
+     * Lists from the index that holds exactly the caller's scope (owner → team → region → all);
+     * status and tier are key prefixes, so nothing is read and thrown away.
+     */
+    async list(session: Session, query: ListCustomers): Promise<Page<Customer>> {
+      const { principal } = await session.load();
+      const sortPrefix = keys.customerSortPrefix(query.status, query.tier);
+      const page = { limit: query.limit, cursor: query.cursor, sortPrefix };
+      const scope = dataScope(principal);
+      if (query.ownerId) {
+        // Narrowing to one owner: read that owner's partition, but only if the owner is in the caller's scope.
+        const result = await queryIndex<Customer>(db, { index: 'GSI1', partition: indexPartition.owner(query.ownerId), ...page });
+        return { items: result.items.filter((c) => canSee(principal, customerScope(c))), nextCursor: result.nextCursor };
+      }
+      if (scope.kind === 'all') return queryIndex<Customer>(db, { index: 'GSI4', partition: indexPartition.all('CUSTOMERS'), ...page });
+      if (scope.kind === 'region') return queryIndex<Customer>(db, { index: 'GSI3', partition: indexPartition.region(scope.regionId), ...page });
+      if (scope.kind === 'team') return queryIndex<Customer>(db, { index: 'GSI2', partition: indexPartition.team(scope.teamId), ...page });
+      return queryIndex<Customer>(db, { index: 'GSI1', partition: indexPartition.owner(scope.userId), ...page });
+    },
+  };
+}
