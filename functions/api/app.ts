@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { authenticate, limitBody, notFoundHandler, onError, requireJson, serverTiming } from './middleware.ts';
+import { identify, limitBody, notFoundHandler, onError, requireJson, serverTiming } from './middleware.ts';
 import { renderDocsPage } from './docs-page.ts';
 import { systemRoutes } from './routes/system.ts';
 import { devRoutes } from './routes/dev.ts';
@@ -20,6 +20,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', serverTiming);
   app.use('*', limitBody(deps.maxBodyBytes));
   app.use('*', requireJson);
+  app.use('*', identify(deps));
 
   app.route('/', systemRoutes(deps));
   if (deps.stage === 'local' && deps.devTokens) app.route('/', devRoutes(deps, deps.devTokens));
@@ -28,12 +29,9 @@ export function createApp(deps: AppDeps) {
   app.doc31('/openapi.json', DOC);
   app.get('/docs', (c) => c.html(renderDocsPage(app.getOpenAPI31Document(DOC) as never)));
 
-  // Everything below needs a bearer token.
-  const secured = new OpenAPIHono<AppEnv>();
-  secured.use('*', authenticate(deps));
-  secured.route('/', orgRoutes(deps));
-  secured.route('/', customerRoutes(deps));
-  secured.route('/', auditRoutes(deps));
-  app.route('/', secured);
+  // Every route below requires a session (route() adds requireSession unless a route is public).
+  app.route('/', orgRoutes(deps));
+  app.route('/', customerRoutes(deps));
+  app.route('/', auditRoutes(deps));
   return app;
 }

@@ -70,14 +70,24 @@ export const requireJson: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** Bearer token → Session (identity now, principal loaded with the first read). */
-export const authenticate =
+/**
+ * Bearer token → Session for every request that sends one (an invalid token is a 401 wherever it goes).
+ * Routes that need a caller add `requireSession`, so an unknown path is a 404 and not a 401.
+ */
+export const identify =
   (deps: Pick<AppDeps, 'verifier' | 'db'>): MiddlewareHandler<AppEnv> =>
   async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw unauthorized();
-    const identity = await deps.verifier.verify(match[1]!);
-    c.set('session', new Session(deps.db, identity));
+    const header = c.req.header('authorization');
+    if (header !== undefined) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!match) throw unauthorized('Send the token as "Authorization: Bearer <token>"');
+      const identity = await deps.verifier.verify(match[1]!);
+      c.set('session', new Session(deps.db, identity));
+    }
     await next();
   };
+
+export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!c.get('session')) throw unauthorized();
+  await next();
+};

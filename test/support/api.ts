@@ -20,6 +20,7 @@ export async function testApi(options: { demo?: boolean; stage?: 'local' | 'aws'
   const db = await freshTable();
   const issuer = await createLocalTokenIssuer();
   const engine = new LocalWorkflowEngine({ db, registry });
+  await engine.resume();
   await seedAdmin(db, systemClock);
   if (options.demo) await seedDemo(db, systemClock);
   const stage = options.stage ?? 'local';
