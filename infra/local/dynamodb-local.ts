@@ -54,11 +54,12 @@ export async function startDynamoDbLocal(options: { dataDir?: string; port?: num
   const port = options.port ?? (await freePort());
   const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const child = spawn(
-    'java',
-    [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), ...storage, '-sharedDb', '-port', String(port), '-disableTelemetry'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const javaArgs = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), ...storage, '-sharedDb', '-port', String(port), '-disableTelemetry'];
+  // A small shell sits between us and java and holds our stdin pipe: when this process dies in any way
+  // (Ctrl-C, kill -9, a crash) the pipe closes and the shell stops java, so no orphan keeps the data folder locked.
+  // (Background jobs of a script read /dev/null, so the pipe is passed to `cat` as fd 3.)
+  const watchdog = 'exec 3<&0; java "$@" </dev/null & pid=$!; trap \'kill $pid 2>/dev/null; wait $pid; exit 0\' TERM INT; (cat <&3 >/dev/null; kill $pid 2>/dev/null) & wait $pid';
+  const child = spawn('sh', ['-c', watchdog, 'dynamodb-local', ...javaArgs], { stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk) => (stderr += chunk));
   const endpoint = `http://127.0.0.1:${port}`;
@@ -71,6 +72,7 @@ export async function startDynamoDbLocal(options: { dataDir?: string; port?: num
       break;
     } catch {
       if (Date.now() > deadline) {
+        child.stdin?.end();
         child.kill('SIGKILL');
         throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s: ${stderr.trim()}`);
       }
@@ -82,6 +84,7 @@ export async function startDynamoDbLocal(options: { dataDir?: string; port?: num
     new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
+      child.stdin?.end();
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 3000).unref();
     });

@@ -1,0 +1,22 @@
+import { handle } from 'hono/aws-lambda';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { loadConfig } from '#shared/core/config';
+import { createDb } from '#shared/core/db';
+import { systemClock } from '#shared/core/clock';
+import { SfnWorkflowEngine } from '#shared/core/sfn-workflow-engine';
+import { cognitoKeys, createTokenVerifier } from '#shared/core/tokens';
+import { createApp } from './app.ts';
+
+/** The API Lambda: the same app as the local stack, wired to the real table, Step Functions and Cognito. */
+const config = loadConfig();
+
+export const handler = handle(
+  createApp({
+    stage: config.STAGE,
+    db: createDb(config.TABLE_NAME, { region: config.AWS_REGION }),
+    engine: new SfnWorkflowEngine({ client: new SFNClient({ region: config.AWS_REGION }), stateMachineArnPrefix: config.STATE_MACHINE_ARN_PREFIX }),
+    verifier: createTokenVerifier({ issuer: config.TOKEN_ISSUER, audience: config.TOKEN_AUDIENCE, keys: cognitoKeys(config.TOKEN_ISSUER) }),
+    clock: systemClock,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+  }),
+);
