@@ -1,0 +1,71 @@
+import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { registry as productRegistry, type WorkflowRegistry } from '#workflows/index';
+import { Api } from '#infra/constructs/api';
+import { Auth } from '#infra/constructs/auth';
+import { Data } from '#infra/constructs/data';
+import { Workflows } from '#infra/constructs/workflows';
+
+export interface PentadStackProps extends StackProps {
+  /** Workflows, task bindings and schedules to deploy; tests pass the engine-test registry. */
+  registry?: WorkflowRegistry;
+  /**
+   * false replaces every esbuild bundle with an inline stub. Template tests use it: bundling is the slow part
+   * of a synth (seconds per function) and tells them nothing about the template. What they give up is the proof
+   * that the entries bundle; `npm run synth` (bundle: true, always) keeps that proof.
+   */
+  bundle?: boolean;
+  /** Hosted UI domain prefix (context `domainPrefix`). */
+  domainPrefix?: string;
+  /** Where the console runs (context `consoleUrl`): OAuth callback and the one CORS origin. */
+  consoleUrl?: string;
+}
+
+/** Pentad in one region: table, Cognito, HTTP API, workflows, schedules and their alarms. */
+export class PentadStack extends Stack {
+  constructor(scope: Construct, id: string, props: PentadStackProps = {}) {
+    super(scope, id, props);
+    const registry = props.registry ?? productRegistry;
+    const bundle = props.bundle ?? true;
+    const consoleUrl = new URL(props.consoleUrl ?? 'http://localhost:3000');
+
+    const alarms = new Topic(this, 'Alarms', { displayName: 'Pentad alarms' });
+    const alarmAction = new SnsAction(alarms);
+    const { table } = new Data(this, 'Data');
+    const auth = new Auth(this, 'Auth', {
+      domainPrefix: props.domainPrefix ?? 'pentad-sales',
+      callbackUrls: [consoleUrl.href],
+    });
+
+    // Names the machines by registry name (Workflows does), so the services can build any ARN from a name.
+    const stateMachineArnPrefix = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:stateMachine:`;
+    const environment = {
+      STAGE: 'aws',
+      TABLE_NAME: table.tableName,
+      TOKEN_ISSUER: auth.issuer,
+      TOKEN_AUDIENCE: auth.client.userPoolClientId,
+      STATE_MACHINE_ARN_PREFIX: stateMachineArnPrefix,
+    };
+
+    new Workflows(this, 'Workflows', { registry, table, environment, bundle, alarmAction });
+    const api = new Api(this, 'Api', {
+      table,
+      issuer: auth.issuer,
+      audience: auth.client.userPoolClientId,
+      environment,
+      stateMachineArnPrefix,
+      workflowNames: registry.workflows.map((workflow) => workflow.name),
+      corsOrigins: [consoleUrl.origin],
+      bundle,
+      alarmAction,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: api.stage.url });
+    new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: auth.client.userPoolClientId });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topicArn });
+  }
+}
