@@ -4,6 +4,7 @@ import type { Session } from '#shared/core/session';
 import type { TokenVerifier } from '#shared/core/tokens';
 import type { WorkflowEngine } from '#shared/core/workflow-engine';
 import type { Role } from '#shared/core/principal';
+import type { IdentityDirectory } from '#shared/core/identity-directory';
 
 export interface DevTokenIssuer {
   issue(user: { id: string; roles: Role[] }): Promise<{ token: string; expiresAt: string }>;
@@ -17,6 +18,8 @@ export interface AppDeps {
   verifier: TokenVerifier;
   clock: Clock;
   maxBodyBytes: number;
+  /** Sign-in accounts (Cognito in AWS); absent locally, where tokens are minted from the table. */
+  directory?: IdentityDirectory;
   /** Present only in the local stage: mints tokens for seeded users (POST /dev/token). */
   devTokens?: DevTokenIssuer;
 }

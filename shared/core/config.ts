@@ -11,6 +11,8 @@ const schema = z.object({
   TOKEN_AUDIENCE: z.string().min(1),
   /** ARN prefix of the state machines (arn:aws:states:<region>:<account>:stateMachine:) in AWS. */
   STATE_MACHINE_ARN_PREFIX: z.string().default(''),
+  /** Cognito user pool whose accounts follow the user records (required in AWS). */
+  USER_POOL_ID: z.string().default(''),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
 });
 

@@ -9,12 +9,15 @@ import { canSee, canSeeTeam, dataScope, hasRole, type Principal } from '#shared/
 import { fromItem, queryIndex, type Item } from '#shared/core/query';
 import type { Page } from '#shared/core/pagination';
 import type { Session } from '#shared/core/session';
+import { tableOnlyDirectory, type IdentityDirectory } from '#shared/core/identity-directory';
 import { mustExist, putIfAbsent, transact } from '#shared/core/write';
 import type { CreateProductLine, CreateRegion, CreateTeam, CreateUser, PatchTeam, PatchUser, ProductLine, Region, Team, User } from './schemas.ts';
 
 export interface OrgDeps {
   db: Db;
   clock: Clock;
+  /** Sign-in accounts follow the user record (Cognito in AWS); defaults to the table alone. */
+  directory?: IdentityDirectory;
 }
 
 export interface PageRequest {
@@ -32,7 +35,7 @@ const userScope = (user: { id: string; teamId?: string | null; regionId?: string
   regionId: user.regionId,
 });
 
-export function createOrgService({ db, clock }: OrgDeps) {
+export function createOrgService({ db, clock, directory = tableOnlyDirectory }: OrgDeps) {
   const audit = (principal: Principal, entityType: string, entityId: string, action: string, before?: Item, after?: Item, scope = {}) =>
     auditPut(db, { entityType, entityId, action, actorId: principal.userId, at: clock.now().toISOString(), before, after, scope });
 
@@ -184,6 +187,8 @@ export function createOrgService({ db, clock }: OrgDeps) {
         ],
         (index) => (index === 0 ? conflict('already_exists', `A user with id ${user.id} already exists`, { id: 'Already taken' }) : invalid('The team does not exist', { teamId: 'No such team' })),
       );
+      // After the commit: the table is the source of truth; any later PATCH re-syncs if this call fails.
+      await directory.syncUser(user);
       return user;
     },
 
@@ -255,6 +260,7 @@ export function createOrgService({ db, clock }: OrgDeps) {
         ],
         (index) => (index === 0 ? staleVersion() : invalid('The team does not exist', { teamId: 'No such team' })),
       );
+      await directory.syncUser(next);
       return next;
     },
   };

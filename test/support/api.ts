@@ -4,6 +4,7 @@ import { registry } from '#workflows/index';
 import { createLocalTokenIssuer } from '#infra/local/token-issuer';
 import { LocalWorkflowEngine } from '#infra/local/workflow-engine';
 import { seedAdmin, seedDemo } from '#infra/local/seed';
+import type { IdentityDirectory } from '#shared/core/identity-directory';
 import { freshTable } from './db.ts';
 
 export interface ApiResponse<T = any> {
@@ -16,7 +17,7 @@ export interface ApiResponse<T = any> {
  * The API exactly as the local stack builds it, on a fresh DynamoDB Local table, driven through app.request().
  * `demo: true` seeds the demo organisation through the real services.
  */
-export async function testApi(options: { demo?: boolean; stage?: 'local' | 'aws' | 'test'; maxBodyBytes?: number } = {}) {
+export async function testApi(options: { demo?: boolean; stage?: 'local' | 'aws' | 'test'; maxBodyBytes?: number; directory?: IdentityDirectory } = {}) {
   const db = await freshTable();
   const issuer = await createLocalTokenIssuer();
   const engine = new LocalWorkflowEngine({ db, registry });
@@ -32,6 +33,7 @@ export async function testApi(options: { demo?: boolean; stage?: 'local' | 'aws'
     clock: systemClock,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     devTokens: issuer,
+    directory: options.directory,
   });
   const tokens = new Map<string, string>();
 
