@@ -47,11 +47,13 @@ export class PentadStack extends Stack {
       TOKEN_ISSUER: auth.issuer,
       TOKEN_AUDIENCE: auth.client.userPoolClientId,
       STATE_MACHINE_ARN_PREFIX: stateMachineArnPrefix,
+      USER_POOL_ID: auth.userPool.userPoolId,
     };
 
     new Workflows(this, 'Workflows', { registry, table, environment, bundle, alarmAction });
     const api = new Api(this, 'Api', {
       table,
+      userPool: auth.userPool,
       issuer: auth.issuer,
       audience: auth.client.userPoolClientId,
       environment,

@@ -3,6 +3,7 @@ import { CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage } fr
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -11,6 +12,8 @@ import { pentadFunction } from '#infra/constructs/function';
 
 export interface ApiProps {
   table: ITable;
+  /** Admins manage accounts through the API (shared/core/cognito-directory.ts). */
+  userPool: IUserPool;
   issuer: string;
   audience: string;
   /** Environment shared with the task Lambdas (TABLE_NAME, TOKEN_*, STATE_MACHINE_ARN_PREFIX, …). */
@@ -40,6 +43,17 @@ export class Api extends Construct {
       bundle: props.bundle,
     });
     props.table.grantReadWriteData(this.handler);
+    // Exactly the calls CognitoDirectory makes: user records drive accounts and group (role) membership.
+    props.userPool.grant(
+      this.handler,
+      'cognito-idp:AdminCreateUser',
+      'cognito-idp:AdminUpdateUserAttributes',
+      'cognito-idp:AdminListGroupsForUser',
+      'cognito-idp:AdminAddUserToGroup',
+      'cognito-idp:AdminRemoveUserFromGroup',
+      'cognito-idp:AdminEnableUser',
+      'cognito-idp:AdminDisableUser',
+    );
     this.grantWorkflows(props);
 
     this.httpApi = new HttpApi(this, 'HttpApi', {

@@ -118,14 +118,14 @@ describe('Lambda', () => {
     expect(api.Properties!.Timeout).toBe(10);
     const variables = api.Properties!.Environment.Variables;
     expect(Object.keys(variables).sort()).toEqual(
-      ['NODE_OPTIONS', 'STAGE', 'STATE_MACHINE_ARN_PREFIX', 'TABLE_NAME', 'TOKEN_AUDIENCE', 'TOKEN_ISSUER'],
+      ['NODE_OPTIONS', 'STAGE', 'STATE_MACHINE_ARN_PREFIX', 'TABLE_NAME', 'TOKEN_AUDIENCE', 'TOKEN_ISSUER', 'USER_POOL_ID'],
     );
     expect(variables.STAGE).toBe('aws');
     const prefix = JSON.stringify(variables.STATE_MACHINE_ARN_PREFIX);
     expect(prefix).toContain(':stateMachine:');
   });
 
-  it('lets the API start the registry workflows by name and resume human steps', () => {
+  it('lets the API start the registry workflows by name, resume human steps and manage accounts', () => {
     const [[, api]] = resourcesOf(template, 'AWS::Lambda::Function').filter(
       ([, fn]) => fn.Properties!.Description === 'functions/api/handler',
     );
@@ -139,6 +139,9 @@ describe('Lambda', () => {
     // STATE_MACHINE_ARN_PREFIX + registry name, the ARN the workflow-engine adapter builds.
     expect(JSON.stringify(grantOf('states:StartExecution')?.Resource)).toMatch(/:stateMachine:engine-test"\]\]\}$/);
     expect(JSON.stringify(grantOf('states:DescribeExecution')?.Resource)).toMatch(/:execution:engine-test:\*"\]\]\}$/);
+    // Account administration, on this pool only.
+    const [[poolId]] = resourcesOf(template, 'AWS::Cognito::UserPool');
+    expect(grantOf('cognito-idp:AdminAddUserToGroup')?.Resource).toEqual({ 'Fn::GetAtt': [poolId, 'Arn'] });
   });
 });
 
@@ -201,6 +204,7 @@ describe('full synth', () => {
           TOKEN_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_test',
           TOKEN_AUDIENCE: 'test-client',
           STATE_MACHINE_ARN_PREFIX: 'arn:aws:states:eu-west-1:123456789012:stateMachine:',
+          USER_POOL_ID: 'eu-west-1_test',
           AWS_REGION: 'eu-west-1',
         },
       },
