@@ -28,3 +28,13 @@ export const putIfAbsent = (db: Db, item: Record<string, unknown>) => ({
 export const mustExist = (db: Db, key: { PK: string; SK: string }) => ({
   ConditionCheck: { TableName: db.tableName, Key: key, ConditionExpression: 'attribute_exists(PK)' },
 });
+
+/** Replaces an item only if it is still at the version that was read (optimistic locking). */
+export const putIfVersion = (db: Db, item: Record<string, unknown>, readVersion: number) => ({
+  Put: {
+    TableName: db.tableName,
+    Item: Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined && value !== null)),
+    ConditionExpression: 'version = :v',
+    ExpressionAttributeValues: { ':v': readVersion },
+  },
+});

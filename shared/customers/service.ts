@@ -9,7 +9,7 @@ import { canSee, dataScope, type Principal } from '#shared/core/principal';
 import { fromItem, queryIndex, type Item } from '#shared/core/query';
 import type { Page } from '#shared/core/pagination';
 import type { Session } from '#shared/core/session';
-import { transact, putIfAbsent } from '#shared/core/write';
+import { transact, putIfAbsent, putIfVersion } from '#shared/core/write';
 import { staleVersion } from '#shared/org/service';
 import { applyPatch, assertCanAssign, assertCanWrite, assertTierChange, customerScope, newCustomer, type Owner } from './rules.ts';
 import type { CreateCustomer, Customer, PatchCustomer } from './schemas.ts';
@@ -55,14 +55,7 @@ export function createCustomerService({ db, clock }: CustomerDeps) {
     await transact(
       db,
       [
-        {
-          Put: {
-            TableName: db.tableName,
-            Item: item(after),
-            ConditionExpression: 'version = :v',
-            ExpressionAttributeValues: { ':v': before.version },
-          },
-        },
+        putIfVersion(db, item(after), before.version),
         audit(principal, action, before, after),
       ],
       () => staleVersion(),

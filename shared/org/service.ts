@@ -10,7 +10,7 @@ import { fromItem, queryIndex, type Item } from '#shared/core/query';
 import type { Page } from '#shared/core/pagination';
 import type { Session } from '#shared/core/session';
 import { tableOnlyDirectory, type IdentityDirectory } from '#shared/core/identity-directory';
-import { mustExist, putIfAbsent, transact } from '#shared/core/write';
+import { mustExist, putIfAbsent, putIfVersion, transact } from '#shared/core/write';
 import type { CreateProductLine, CreateRegion, CreateTeam, CreateUser, PatchTeam, PatchUser, ProductLine, Region, Team, User } from './schemas.ts';
 
 export interface OrgDeps {
@@ -114,14 +114,7 @@ export function createOrgService({ db, clock, directory = tableOnlyDirectory }: 
       await transact(
         db,
         [
-          {
-            Put: {
-              TableName: db.tableName,
-              Item: { ...keys.team(id), ...keys.teamIndexes(next), type: 'team', ...stripUndefined(next) },
-              ConditionExpression: 'version = :v',
-              ExpressionAttributeValues: { ':v': current.version },
-            },
-          },
+          putIfVersion(db, { ...keys.team(id), ...keys.teamIndexes(next), type: 'team', ...next }, current.version),
           audit(principal, 'team', id, 'update', { ...current }, { ...next }, { teamId: id, regionId: next.regionId }),
         ],
         () => staleVersion(),
@@ -247,14 +240,7 @@ export function createOrgService({ db, clock, directory = tableOnlyDirectory }: 
       await transact(
         db,
         [
-          {
-            Put: {
-              TableName: db.tableName,
-              Item: { ...keys.user(id), ...keys.userIndexes(next), type: 'user', ...stripUndefined(next) },
-              ConditionExpression: 'version = :v',
-              ExpressionAttributeValues: { ':v': current.version },
-            },
-          },
+          putIfVersion(db, { ...keys.user(id), ...keys.userIndexes(next), type: 'user', ...next }, current.version),
           ...(next.teamId && next.teamId !== current.teamId ? [mustExist(db, keys.team(next.teamId))] : []),
           audit(principal, 'user', id, 'update', current as unknown as Item, next as unknown as Item, userScope(next)),
         ],
@@ -282,7 +268,6 @@ export function createOrgService({ db, clock, directory = tableOnlyDirectory }: 
 export const staleVersion = (current?: number) =>
   conflict('version_conflict', `The record changed since you read it${current ? ` (it is at version ${current})` : ''}; read it again and reapply your change`);
 
-const stripUndefined = <T extends object>(value: T) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null));
 
 /** The items a placement refers to, looked up with the principal in one round trip. */
 interface PlacementLookup {
