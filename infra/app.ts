@@ -9,4 +9,5 @@ new PentadStack(app, 'Pentad', {
   description: 'Pentad sales management platform',
   domainPrefix: context('domainPrefix'),
   consoleUrl: context('consoleUrl'),
+  adminEmail: context('adminEmail'),
 });

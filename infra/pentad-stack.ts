@@ -7,6 +7,7 @@ import { Api } from '#infra/constructs/api';
 import { Auth } from '#infra/constructs/auth';
 import { Data } from '#infra/constructs/data';
 import { Workflows } from '#infra/constructs/workflows';
+import { BootstrapAdmin } from '#infra/constructs/bootstrap-admin';
 
 export interface PentadStackProps extends StackProps {
   /** Workflows, task bindings and schedules to deploy; tests pass the engine-test registry. */
@@ -21,6 +22,8 @@ export interface PentadStackProps extends StackProps {
   domainPrefix?: string;
   /** Where the console runs (context `consoleUrl`): OAuth callback and the one CORS origin. */
   consoleUrl?: string;
+  /** Where Cognito sends the bootstrap admin's temporary password (context `adminEmail`). */
+  adminEmail?: string;
 }
 
 /** Pentad in one region: table, Cognito, HTTP API, workflows, schedules and their alarms. */
@@ -38,6 +41,9 @@ export class PentadStack extends Stack {
       domainPrefix: props.domainPrefix ?? 'pentad-sales',
       callbackUrls: [consoleUrl.href],
     });
+
+    const bootstrap = new BootstrapAdmin(this, 'BootstrapAdmin', { table, userPool: auth.userPool, email: props.adminEmail ?? 'admin@pentad.example' });
+    bootstrap.node.addDependency(auth);
 
     // Names the machines by registry name (Workflows does), so the services can build any ARN from a name.
     const stateMachineArnPrefix = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:stateMachine:`;

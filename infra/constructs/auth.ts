@@ -1,9 +1,7 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { CfnUserPoolGroup, OAuthScope, UserPool, UserPoolClient, AccountRecovery } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-
-/** The six roles of the handbook; a user's Cognito groups are their roles (cognito:groups in the token). */
-export const roles = ['rep', 'manager', 'director', 'vp', 'finance', 'admin'] as const;
+import { ROLES } from '#shared/core/principal';
 
 export interface AuthProps {
   /** Hosted UI domain prefix; globally unique per region, so it comes from context in real deployments. */
@@ -23,7 +21,8 @@ export class Auth extends Construct {
     this.userPool = new UserPool(this, 'UserPool', {
       // Admins invite sales people; nobody signs themselves up into a company's pipeline.
       selfSignUpEnabled: false,
-      signInAliases: { email: true },
+      // The username is the Pentad user id (the token's `username` claim); people may also sign in by e-mail.
+      signInAliases: { username: true, email: true },
       signInCaseSensitive: false,
       autoVerify: { email: true },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
@@ -31,7 +30,8 @@ export class Auth extends Construct {
       // Users and their roles outlive a stack replacement, like the table.
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const role of roles) {
+    // A user's Cognito groups are their roles (cognito:groups in the access token).
+    for (const role of ROLES) {
       new CfnUserPoolGroup(this, `Group-${role}`, {
         userPoolId: this.userPool.userPoolId,
         groupName: role,

@@ -1,26 +1,19 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '#shared/core/db';
 import type { Clock } from '#shared/core/clock';
-import { keys } from '#shared/core/keys';
+import { BOOTSTRAP_ADMIN, bootstrapAdminItem } from '#shared/org/bootstrap';
 import { Session } from '#shared/core/session';
 import { createOrgService } from '#shared/org/service';
 import { createCustomerService } from '#shared/customers/service';
 import { customersFor, productLines, regions, teams, users } from './seed-data.ts';
 
-export const BOOTSTRAP_ADMIN = { id: 'admin', name: 'Pentad Admin', email: 'admin@pentad.example', roles: ['admin' as const] };
 const DEMO_MARKER = { PK: 'SEED', SK: 'DEMO' };
 
 /** The bootstrap admin always exists (written only if absent, so a renamed admin keeps its edits). */
 export async function seedAdmin(db: Db, clock: Clock): Promise<void> {
-  const now = clock.now().toISOString();
-  const admin = { ...BOOTSTRAP_ADMIN, active: true, version: 1, createdAt: now, updatedAt: now };
   try {
     await db.doc.send(
-      new PutCommand({
-        TableName: db.tableName,
-        Item: { ...keys.user(admin.id), ...keys.userIndexes(admin), type: 'user', ...admin },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
+      new PutCommand({ TableName: db.tableName, Item: bootstrapAdminItem(clock.now().toISOString()), ConditionExpression: 'attribute_not_exists(PK)' }),
     );
   } catch (error) {
     if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;

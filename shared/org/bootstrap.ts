@@ -1,0 +1,9 @@
+import { keys } from '#shared/core/keys';
+
+/** The user every Pentad has from its first start: id `admin`, role admin. Local seed and CDK both write it. */
+export const BOOTSTRAP_ADMIN = { id: 'admin', name: 'Pentad Admin', email: 'admin@pentad.example', roles: ['admin' as const] };
+
+export function bootstrapAdminItem(now: string, email = BOOTSTRAP_ADMIN.email) {
+  const admin = { ...BOOTSTRAP_ADMIN, email, active: true, version: 1, createdAt: now, updatedAt: now };
+  return { ...keys.user(admin.id), ...keys.userIndexes(admin), type: 'user', ...admin };
+}
