@@ -69,6 +69,11 @@ export const keys = {
     SK: `STEP#${state}#${String(visit).padStart(4, '0')}`,
   }),
   taskToken: (token: string): Key => ({ PK: `TASK_TOKEN#${token}`, SK: 'TASK_TOKEN' }),
+
+  // Test workflow fixtures (test/workflows/fixtures): where a callback task leaves its token for the test to
+  // find, and how many times a fixture ran (replays must not run it again).
+  callbackProbe: (executionName: string, step: string): Key => ({ PK: `CALLBACK_PROBE#${executionName}`, SK: `STEP#${step}` }),
+  fixtureRuns: (fixture: string): Key => ({ PK: `FIXTURE_RUNS#${fixture}`, SK: 'RUNS' }),
 } as const;
 
 export const indexPartition = {
