@@ -216,5 +216,5 @@ describe('full synth', () => {
     const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
     const violations = report.pluginReports.flatMap((plugin: { violations?: unknown[] }) => plugin.violations ?? []);
     expect(violations).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 });
