@@ -59,6 +59,49 @@ export const keys = {
   /** An Idempotency-Key is private to the principal that sent it. */
   idempotency: (principalId: string, key: string): Key => ({ PK: `IDEMPOTENCY#${principalId}#${key}`, SK: 'IDEMPOTENCY' }),
 
+  // Process: deals, their stage history, the pipeline definition, funnel counters, orders.
+  deal: (id: string): Key => ({ PK: `DEAL#${id}`, SK: PROFILE }),
+  /** The stage leads the sort key, so `?stage=` is a key condition in every scope's partition. */
+  dealIndexes: (d: { id: string; ownerId: string; teamId?: string | null; regionId: string; stage: string }) => {
+    const sort = `DEAL#${d.stage}#${d.id}`;
+    return {
+      GSI1PK: `OWNER#${d.ownerId}`,
+      GSI1SK: sort,
+      ...(d.teamId ? { GSI2PK: `TEAM#${d.teamId}`, GSI2SK: sort } : {}),
+      GSI3PK: `REGION#${d.regionId}`,
+      GSI3SK: sort,
+      GSI4PK: 'DEALS',
+      GSI4SK: sort,
+    };
+  },
+  dealSortPrefix: (stage?: string) => `DEAL#${stage ? `${stage}#` : ''}`,
+  /** Stage moves live in the deal's partition, so one Query returns the deal with its history. */
+  dealStageMove: (dealId: string, moveId: string): Key => ({ PK: `DEAL#${dealId}`, SK: `STAGE#${moveId}` }),
+  pipeline: (): Key => ({ PK: 'CONFIG#pipeline', SK: 'CURRENT' }),
+  /** Funnel counters per scope (TEAM#t, REGION#r, ALL) × month × stage; a report is one Query on one scope. */
+  funnelCounter: (scope: string, month: string, stage: string): Key => ({ PK: `FUNNEL#${scope}`, SK: `${month}#${stage}` }),
+  funnelPartition: (scope: string) => `FUNNEL#${scope}`,
+  /** Orders sit in their customer's partition, newest last by date. */
+  order: (customerId: string, date: string, orderId: string): Key => ({ PK: `CUSTOMER#${customerId}`, SK: `ORDER#${date}#${orderId}` }),
+
+  // Approvals: versioned policy, the approval aggregate, inbox entries (sparse GSI1), notifications.
+  approvalPolicy: (): Key => ({ PK: 'POLICY#approval', SK: 'CURRENT' }),
+  approvalPolicyVersion: (version: number): Key => ({ PK: 'POLICY#approval', SK: `VERSION#${String(version).padStart(6, '0')}` }),
+  approval: (id: string): Key => ({ PK: `APPROVAL#${id}`, SK: 'APPROVAL' }),
+  approvalRequesterIndex: (requesterId: string, createdAt: string, id: string) => ({ GSI1PK: `REQUESTER#${requesterId}`, GSI1SK: `${createdAt}#${id}` }),
+  /** One item per person a pending step waits on (assignee or their delegate); deleted when the step closes. */
+  inboxEntry: (approvalId: string, userId: string): Key => ({ PK: `APPROVAL#${approvalId}`, SK: `INBOX#${userId}` }),
+  inboxIndex: (userId: string, createdAt: string, approvalId: string) => ({ GSI1PK: `INBOX#${userId}`, GSI1SK: `${createdAt}#${approvalId}` }),
+  inboxPartition: (userId: string) => `INBOX#${userId}`,
+  requesterPartition: (userId: string) => `REQUESTER#${userId}`,
+  /** Who holds a role: approver resolution (region director, vp, finance) reads one small partition. */
+  roleMember: (role: string, userId: string): Key => ({ PK: `ROLE#${role}`, SK: `USER#${userId}` }),
+  rolePartition: (role: string) => `ROLE#${role}`,
+  notification: (userId: string, id: string): Key => ({ PK: `NOTIFY#${userId}`, SK: `NOTIFICATION#${id}` }),
+  notificationPartition: (userId: string) => `NOTIFY#${userId}`,
+  /** Decision-time histogram and escalation count per policy step (GET /reports/approval-times). */
+  approvalTimes: (stepId: string): Key => ({ PK: 'STATS#approval-times', SK: `STEP#${stepId}` }),
+
   // Local workflow engine (infra/local): durable executions, recorded task results, callback tokens.
   execution: (name: string): Key => ({ PK: `EXECUTION#${name}`, SK: 'EXECUTION' }),
   /** Sparse: present only while the execution runs, so start-up finds what to resume with one Query. */
@@ -80,5 +123,5 @@ export const indexPartition = {
   owner: (ownerId: string) => `OWNER#${ownerId}`,
   team: (teamId: string) => `TEAM#${teamId}`,
   region: (regionId: string) => `REGION#${regionId}`,
-  all: (type: 'USERS' | 'TEAMS' | 'REGIONS' | 'PRODUCT_LINES' | 'CUSTOMERS') => type,
+  all: (type: 'USERS' | 'TEAMS' | 'REGIONS' | 'PRODUCT_LINES' | 'CUSTOMERS' | 'DEALS') => type,
 } as const;
