@@ -7,11 +7,17 @@
  *   $$.Task.Token per run), opens it with a persisted deadline, runs its handler once, then waits for a
  *   decision written by sendTaskSuccess/Failure — in this process (woken at once) or another (polled) — or
  *   throws `States.Timeout` itself once the persisted deadline passes.
+ * - A Lambda task races its `run` against the state's timeout; a timeout is recorded as the task's outcome
+ *   (whichever is recorded first stands), so a replay takes the branch the first run took.
+ * - The timeout is the state's TimeoutSeconds, or the value its TimeoutSecondsPath selected from the state's
+ *   input (after InputPath, before Parameters); a value that is not a positive integer fails the execution
+ *   with States.Runtime before the task runs, as in Step Functions. A callback's deadline, once persisted,
+ *   stands for every replay.
  */
 import { createHash } from 'node:crypto';
 import type { RunOptions } from 'aws-local-stepfunctions';
 import type { TaskDeps } from '#shared/core/task';
-import type { BoundTask, LoadedWorkflow } from '#infra/local/workflow-definitions';
+import { ASL_DEFAULT_TIMEOUT_SECONDS, PATH_TIMEOUT_INPUT, PATH_TIMEOUT_SECONDS, type BoundTask, type LoadedWorkflow } from '#infra/local/workflow-definitions';
 import type { StepOutcome, TaskFailure, WorkflowStore } from '#infra/local/workflow-store';
 
 export type TaskHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
@@ -39,11 +45,42 @@ export class EngineInterrupt extends Error {
   }
 }
 
-/** The error a Task state fails with: its `name` is what Retry and Catch match, its message the Cause. */
-export function taskError(failure: TaskFailure): Error {
+/**
+ * The error a Task state fails with: its `name` is what Retry and Catch match, its message the Cause. A timeout
+ * is made by `statesTimeout` (the library's own error), which States.TaskFailed does not match.
+ */
+export function taskError(failure: TaskFailure, statesTimeout?: (message: string) => Error): Error {
+  if (failure.error === 'States.Timeout' && statesTimeout) return statesTimeout(failure.cause ?? '');
   const error = new Error(failure.cause ?? '');
   error.name = failure.error;
   return error;
+}
+
+/** States.Runtime: no Retry or Catch matches it (States.ALL included), so the execution fails, as in Step Functions. */
+export class StatesRuntimeError extends Error {
+  readonly isRetryable = false;
+  readonly isCatchable = false;
+  constructor(message: string) {
+    super(message);
+    this.name = 'States.Runtime';
+  }
+}
+
+/**
+ * The input the task gets and its timeout in seconds. With TimeoutSecondsPath the library hands over both (see
+ * forLibrary in workflow-definitions.ts); the path's value must be a positive integer.
+ */
+export function timedInput(task: BoundTask, input: unknown): { input: unknown; timeoutSeconds: number } {
+  if (task.timeoutSecondsPath === undefined) return { input, timeoutSeconds: task.timeoutSeconds };
+  const wrapped = input as Record<string, unknown>;
+  const seconds = wrapped[PATH_TIMEOUT_SECONDS];
+  if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 1) {
+    throw new StatesRuntimeError(
+      `Task "${task.state}": TimeoutSecondsPath '${task.timeoutSecondsPath}' selected ${JSON.stringify(seconds) ?? 'nothing'}, not a positive integer`,
+    );
+  }
+  // Beyond ASL's largest TimeoutSeconds (over 3 years, past any execution's 1-year limit) a deadline means nothing.
+  return { input: wrapped[PATH_TIMEOUT_INPUT], timeoutSeconds: Math.min(seconds, ASL_DEFAULT_TIMEOUT_SECONDS) };
 }
 
 /** What Lambda reports when a function throws: errorType is the error's name. */
@@ -54,7 +91,7 @@ function lambdaFailure(error: unknown): TaskFailure {
   return { error: errorType, cause: JSON.stringify({ errorType, errorMessage }) };
 }
 
-const timedOut: StepOutcome = { status: 'FAILED', error: 'States.Timeout', cause: 'The task did not get a result within its TimeoutSeconds' };
+const timedOut: StepOutcome = { status: 'FAILED', error: 'States.Timeout', cause: 'The task did not get a result within its timeout' };
 const viaJson = (value: unknown) => JSON.parse(JSON.stringify(value ?? null)) as unknown;
 
 function withToken(value: unknown, token: string): unknown {
@@ -143,33 +180,72 @@ export function createTaskHandlers(ctx: RunContext): TaskHandlers {
   return handlers;
 }
 
-async function visitTask(ctx: RunContext, task: BoundTask, visit: number, input: unknown, enteredAt: number): Promise<unknown> {
+async function visitTask(ctx: RunContext, task: BoundTask, visit: number, stateInput: unknown, enteredAt: number): Promise<unknown> {
+  const { input, timeoutSeconds } = timedInput(task, stateInput); // throws States.Runtime before anything runs
   let outcome: StepOutcome;
   try {
-    outcome = (await ctx.store.getStep(ctx.executionKey, task.state, visit)) ?? (task.callback ? await callback(ctx, task, visit, input, enteredAt) : await invoke(ctx, task, visit, input));
+    outcome =
+      (await ctx.store.getStep(ctx.executionKey, task.state, visit)) ??
+      (task.callback ? await callback(ctx, task, visit, input, timeoutSeconds, enteredAt) : await invoke(ctx, task, visit, input, timeoutSeconds));
   } catch (error) {
     throw error instanceof EngineInterrupt ? error : new EngineInterrupt('internal', error);
   }
   if (outcome.status === 'SUCCEEDED') return outcome.output;
-  throw taskError(outcome);
+  throw taskError(outcome, ctx.workflow.statesTimeout);
 }
 
 const eventOf = (task: BoundTask, input: unknown) => viaJson(task.integration === 'invoke' ? (input as { Payload?: unknown })?.Payload : input);
 const nowIso = (ctx: RunContext) => ctx.deps.clock.now().toISOString();
 
-async function invoke(ctx: RunContext, task: BoundTask, visit: number, input: unknown): Promise<StepOutcome> {
-  let outcome: StepOutcome;
+async function invoke(ctx: RunContext, task: BoundTask, visit: number, input: unknown, timeoutSeconds: number): Promise<StepOutcome> {
+  const run = ctx.track(
+    (async () => {
+      let outcome: StepOutcome;
+      try {
+        const result = viaJson(await task.run(eventOf(task, input), ctx.deps));
+        // arn:aws:states:::lambda:invoke returns the invocation response; the function's result is its Payload.
+        outcome = { status: 'SUCCEEDED', output: task.integration === 'invoke' ? { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200 } : result };
+      } catch (error) {
+        outcome = { status: 'FAILED', ...lambdaFailure(error) };
+      }
+      return ctx.store.recordStep(ctx.executionKey, task.state, visit, outcome, nowIso(ctx));
+    })(),
+  );
+  // A run still going at the timeout goes on (stop() waits for it), but the recorded timeout stands.
+  const timeout = timer(timeoutSeconds * 1000, ctx.signal);
   try {
-    const result = viaJson(await task.run(eventOf(task, input), ctx.deps));
-    // arn:aws:states:::lambda:invoke returns the invocation response; the function's result is its Payload.
-    outcome = { status: 'SUCCEEDED', output: task.integration === 'invoke' ? { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200 } : result };
-  } catch (error) {
-    outcome = { status: 'FAILED', ...lambdaFailure(error) };
+    return await Promise.race([run, timeout.fired.then(() => ctx.store.recordStep(ctx.executionKey, task.state, visit, timedOut, nowIso(ctx)))]);
+  } finally {
+    timeout.cancel();
   }
-  return ctx.store.recordStep(ctx.executionKey, task.state, visit, outcome, nowIso(ctx));
 }
 
-async function callback(ctx: RunContext, task: BoundTask, visit: number, input: unknown, enteredAt: number): Promise<StepOutcome> {
+/** Resolves after ms (chained: setTimeout cannot hold ~25 days); never once cancelled or the run is aborted. */
+function timer(ms: number, signal: AbortSignal): { fired: Promise<void>; cancel: () => void } {
+  let handle: ReturnType<typeof setTimeout> | undefined;
+  const cancel = () => clearTimeout(handle);
+  const fired = new Promise<void>((resolve) => {
+    const until = Date.now() + ms;
+    const check = () => {
+      const remaining = until - Date.now();
+      if (remaining <= 0) resolve();
+      else handle = setTimeout(check, Math.min(remaining, MAX_TIMER_MS));
+    };
+    check();
+  });
+  if (signal.aborted) cancel();
+  else signal.addEventListener('abort', cancel, { once: true });
+  return {
+    fired,
+    cancel: () => {
+      cancel();
+      signal.removeEventListener('abort', cancel);
+    },
+  };
+}
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+async function callback(ctx: RunContext, task: BoundTask, visit: number, input: unknown, timeoutSeconds: number, enteredAt: number): Promise<StepOutcome> {
   const token = mintToken(ctx.executionKey, task.state, visit);
   const now = ctx.deps.clock.now();
   const open =
@@ -180,7 +256,8 @@ async function callback(ctx: RunContext, task: BoundTask, visit: number, input: 
       state: task.state,
       visit,
       waitStartedAt: now.toISOString(),
-      deadline: new Date(now.getTime() + task.timeoutSeconds * 1000).toISOString(),
+      // A replay finds the token this opened: the deadline persisted on the first visit stands.
+      deadline: new Date(now.getTime() + timeoutSeconds * 1000).toISOString(),
     }));
   if (open.status === 'WAITING' && !open.handlerDone) {
     try {

@@ -3,6 +3,10 @@
  * finds the binding of every Task state and imports its `run`, failing fast on anything that would otherwise
  * reach for real AWS. The definition handed to aws-local-stepfunctions is an in-memory copy with timeouts the
  * engine enforces itself (see `forLibrary`); the file on disk stays the real ASL that CDK deploys.
+ *
+ * Task timeouts (TimeoutSeconds or TimeoutSecondsPath) are all enforced by the bindings (task-bindings.ts), never
+ * by the library's timer: a callback's deadline is persisted with its token, a Lambda task's timeout is recorded
+ * as its outcome, so a replay takes the branch the first run took.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -18,8 +22,14 @@ export interface BoundTask {
   /** `lambda:invoke` wraps the result as `{ Payload }` and passes `Parameters.Payload` as the event; a bare Lambda ARN does neither. */
   integration: 'invoke' | 'direct';
   callback: boolean;
-  /** The state's TimeoutSeconds; ASL's default (99999999) when absent. */
+  /** The state's TimeoutSeconds; ASL's default (99999999) when it has neither this nor TimeoutSecondsPath. */
   timeoutSeconds: number;
+  /**
+   * The state's TimeoutSecondsPath. Its value reaches the binding inside the input the library hands it
+   * (`PATH_TIMEOUT_INPUT` / `PATH_TIMEOUT_SECONDS`, see `forLibrary`), resolved from the state's input after
+   * InputPath and before Parameters, as in Step Functions.
+   */
+  timeoutSecondsPath?: string;
 }
 
 export interface LoadedWorkflow {
@@ -28,15 +38,20 @@ export interface LoadedWorkflow {
   tasks: Map<string, BoundTask>;
   /** Top-level TimeoutSeconds, enforced by the engine from the persisted start time. */
   executionTimeoutSeconds?: number;
+  /** A task timeout as the library raises it: Retry and Catch on States.TaskFailed do not match it (as in AWS). */
+  statesTimeout: (message: string) => Error;
 }
 
 const INVOKE = 'arn:aws:states:::lambda:invoke';
 const INVOKE_CALLBACK = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
-const ASL_DEFAULT_TIMEOUT_SECONDS = 99_999_999;
+export const ASL_DEFAULT_TIMEOUT_SECONDS = 99_999_999;
+/** Where a state with TimeoutSecondsPath gets its input (its Parameters' result, or its input) and its timeout. */
+export const PATH_TIMEOUT_INPUT = '__localTaskInput';
+export const PATH_TIMEOUT_SECONDS = '__localTimeoutSeconds';
 /**
  * The library races every Task against setTimeout(TimeoutSeconds), defaulting to 60 s, and Node turns a delay
- * above 2^31-1 ms (~24.8 days) into 1 ms. Callback tasks get this ceiling instead and the binding enforces the
- * persisted deadline; a wait that outlives it in one process is re-armed by replaying (task-bindings.ts).
+ * above 2^31-1 ms (~24.8 days) into 1 ms. Every Task gets this ceiling instead and its binding enforces the
+ * state's timeout; a callback wait that outlives it in one process is re-armed by replaying (task-bindings.ts).
  */
 export const LIBRARY_TIMEOUT_CEILING_SECONDS = 2_000_000;
 
@@ -83,7 +98,6 @@ export async function loadWorkflow(workflow: WorkflowDefinition, rootDir: string
     if (callback !== Boolean(binding.callback)) {
       throw new Error(`${where}: Task "${state}" ${callback ? 'waits for a task token' : 'does not wait for a task token'} but binding ${placeholder} says callback: ${Boolean(binding.callback)}`);
     }
-    if (callback && def.TimeoutSecondsPath !== undefined) throw new Error(`${where}: Task "${state}": TimeoutSecondsPath is not supported on callback tasks locally`);
     if (tasks.has(state)) throw new Error(`${where}: state name "${state}" is used twice`);
     const module: unknown = await import(pathToFileURL(resolve(rootDir, `${binding.handler}.ts`)).href);
     if (!isTaskModule(module)) throw new Error(`${where}: ${binding.handler} does not export run(event, deps)`);
@@ -94,24 +108,63 @@ export async function loadWorkflow(workflow: WorkflowDefinition, rootDir: string
       integration,
       callback,
       timeoutSeconds: typeof def.TimeoutSeconds === 'number' ? def.TimeoutSeconds : ASL_DEFAULT_TIMEOUT_SECONDS,
+      ...(typeof def.TimeoutSecondsPath === 'string' ? { timeoutSecondsPath: def.TimeoutSecondsPath } : {}),
     });
   }
   const ceiling = options.taskTimerCeilingSeconds ?? LIBRARY_TIMEOUT_CEILING_SECONDS;
   const machine = new StateMachine(forLibrary(definition, ceiling) as unknown as StateMachineDefinition); // validates the ASL too
-  return { name: workflow.name, machine, tasks, executionTimeoutSeconds: definition.TimeoutSeconds };
+  const StatesTimeout = await statesTimeoutErrorClass();
+  const statesTimeout = (message: string) => Object.assign(new StatesTimeout(), { message });
+  return { name: workflow.name, machine, tasks, executionTimeoutSeconds: definition.TimeoutSeconds, statesTimeout };
 }
 
-/** The copy the library runs: timeouts the engine enforces from persisted times are lifted out of its way. */
+/**
+ * The copy the library runs: timeouts the engine enforces itself are lifted out of its way. Its own task timer
+ * gets the ceiling. A TimeoutSecondsPath becomes part of Parameters, so the binding receives its value with the
+ * input: the library would resolve it from the input after Parameters (Step Functions: before), only once the
+ * task had started, and hand it to setTimeout, which fires after 1 ms past ~24.8 days.
+ */
 function forLibrary(definition: Machine, ceiling: number): Machine {
   const copy = structuredClone(definition);
   delete copy.TimeoutSeconds;
   for (const [, state] of allStates(copy)) {
     if (state.Type !== 'Task') continue;
-    if (state.Resource === INVOKE_CALLBACK) state.TimeoutSeconds = ceiling;
-    else if (state.TimeoutSecondsPath === undefined) {
-      // ASL's default is 99999999 s, not the library's 60 s; either way within what setTimeout can hold.
-      state.TimeoutSeconds = Math.min(Number(state.TimeoutSeconds ?? Infinity), ceiling);
+    if (typeof state.TimeoutSecondsPath === 'string') {
+      // Parameters are resolved against the input after InputPath: the path reads what Step Functions reads.
+      // A path that selects nothing fails the state with States.Runtime there, as in Step Functions.
+      state.Parameters = {
+        ...(state.Parameters === undefined ? { [`${PATH_TIMEOUT_INPUT}.$`]: '$' } : { [PATH_TIMEOUT_INPUT]: state.Parameters }),
+        [`${PATH_TIMEOUT_SECONDS}.$`]: state.TimeoutSecondsPath,
+      };
+      delete state.TimeoutSecondsPath;
     }
+    state.TimeoutSeconds = ceiling;
   }
   return copy;
+}
+
+let statesTimeoutClass: Promise<new () => Error> | undefined;
+
+/**
+ * The library's StatesTimeoutError, which it does not export: Retry and Catch on States.TaskFailed match every
+ * task error but an instance of it, as Step Functions' States.TaskFailed matches every error but States.Timeout.
+ * Taken once from a probe run whose task timer fires after 1 ms.
+ */
+function statesTimeoutErrorClass(): Promise<new () => Error> {
+  statesTimeoutClass ??= (async () => {
+    const probe = new StateMachine(
+      { StartAt: 'Probe', States: { Probe: { Type: 'Task', Resource: fakeFunctionArn('Probe'), TimeoutSeconds: 0.001, End: true } } } as unknown as StateMachineDefinition,
+      { validationOptions: { noValidate: true } },
+    );
+    const never = () => new Promise<never>(() => {});
+    const failure = await probe.run({}, { overrides: { taskResourceLocalHandlers: { Probe: never } } }).result.then(
+      () => undefined,
+      (error: unknown) => (error as { cause?: unknown }).cause,
+    );
+    if (!(failure instanceof Error) || failure.name !== 'States.Timeout') {
+      throw new Error('aws-local-stepfunctions no longer fails a timed-out task with its States.Timeout error; the local engine cannot raise one');
+    }
+    return failure.constructor as new () => Error;
+  })();
+  return statesTimeoutClass;
 }

@@ -30,8 +30,9 @@ export interface LocalWorkflowEngineOptions {
   /** How often a waiting callback re-reads its token, for decisions sent by another process (default 2 s). */
   pollIntervalMs?: number;
   /**
-   * aws-local-stepfunctions races each Task against its own timer, which setTimeout caps near 24.8 days; callback
-   * tasks get this ceiling instead (default 2,000,000 s) and a wait reaching 90% of it replays its run to re-arm.
+   * aws-local-stepfunctions races each Task against its own timer, which setTimeout caps near 24.8 days; every
+   * Task gets this ceiling instead (default 2,000,000 s), the bindings enforce the states' own timeouts, and a
+   * callback wait reaching 90% of it replays its run to re-arm.
    * Only tests change it.
    */
   taskTimerCeilingSeconds?: number;

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import aslValidator from 'asl-validator';
 import { registry } from '#workflows/index';
 import { engineTestRegistry } from '#test/workflows/engine-test.registry';
+import { slaTestRegistry } from '#test/workflows/sla-test.registry';
 
-const workflows = [...registry.workflows, ...engineTestRegistry.workflows];
+const workflows = [...registry.workflows, ...engineTestRegistry.workflows, ...slaTestRegistry.workflows];
 
 /** The definition as CDK deploys it: placeholders filled with Lambda ARNs (definitionSubstitutions). */
 async function deployed(workflow: (typeof workflows)[number]) {
