@@ -37,10 +37,20 @@ export interface WorkflowRegistry {
 }
 
 /**
- * Product workflows (approvals, churn recovery, performance reviews) join this list in their issues;
- * test/workflows proves the engine and the CDK wiring with a registry of test workflows.
+ * Product workflows: approvals now; churn recovery and performance reviews join in their issues.
+ * test/workflows proves the engine and the CDK wiring with a registry of test workflows as well.
  */
 export const registry: WorkflowRegistry = {
-  workflows: [],
+  workflows: [
+    {
+      name: 'approval',
+      aslPath: 'workflows/approval.asl.json',
+      tasks: {
+        ApprovalAdvanceFunctionArn: { handler: 'functions/tasks/approval-advance' },
+        ApprovalRequestDecisionFunctionArn: { handler: 'functions/tasks/approval-request-decision', callback: true },
+        ApprovalEscalateFunctionArn: { handler: 'functions/tasks/approval-escalate' },
+      },
+    },
+  ],
   schedules: [],
 };

@@ -29,7 +29,7 @@ interface RouteSpec<P, Q, B> {
   query?: Q;
   body?: B;
   response: ZodType;
-  status?: 200 | 201;
+  status?: 200 | 201 | 202;
   public?: boolean;
   extraResponses?: Record<number, string>;
 }

@@ -43,3 +43,18 @@ export async function queryIndex<T>(db: Db, query: IndexQuery): Promise<Page<T>>
   );
   return { items: (out.Items ?? []).map((item) => fromItem<T>(item)), nextCursor: encodeCursor(out.LastEvaluatedKey) };
 }
+
+/** One page of one table partition (item collections: a feed, an audit trail, a customer's orders). */
+export async function queryTable<T>(db: Db, query: { partition: string; sortPrefix?: string; limit: number; cursor?: string; descending?: boolean }): Promise<Page<T>> {
+  const out = await db.doc.send(
+    new QueryCommand({
+      TableName: db.tableName,
+      KeyConditionExpression: query.sortPrefix ? 'PK = :pk AND begins_with(SK, :sk)' : 'PK = :pk',
+      ExpressionAttributeValues: query.sortPrefix ? { ':pk': query.partition, ':sk': query.sortPrefix } : { ':pk': query.partition },
+      Limit: query.limit,
+      ScanIndexForward: !query.descending,
+      ExclusiveStartKey: decodeCursor(query.cursor, { attribute: 'PK', value: query.partition }, ['PK', 'SK']),
+    }),
+  );
+  return { items: (out.Items ?? []).map((item) => fromItem<T>(item)), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+}

@@ -11,6 +11,7 @@ import type { Page } from '#shared/core/pagination';
 import type { Session } from '#shared/core/session';
 import { tableOnlyDirectory, type IdentityDirectory } from '#shared/core/identity-directory';
 import { mustExist, putIfAbsent, putIfVersion, transact } from '#shared/core/write';
+import { roleMemberWrites } from './roles.ts';
 import type { CreateProductLine, CreateRegion, CreateTeam, CreateUser, PatchTeam, PatchUser, ProductLine, Region, Team, User } from './schemas.ts';
 
 export interface OrgDeps {
@@ -177,6 +178,7 @@ export function createOrgService({ db, clock, directory = tableOnlyDirectory }: 
           putIfAbsent(db, { ...keys.user(user.id), ...keys.userIndexes(user), type: 'user', ...user }),
           ...(user.teamId ? [mustExist(db, keys.team(user.teamId))] : []),
           audit(principal, 'user', user.id, 'create', undefined, { ...user }, userScope(user)),
+          ...roleMemberWrites(db, undefined, user),
         ],
         (index) => (index === 0 ? conflict('already_exists', `A user with id ${user.id} already exists`, { id: 'Already taken' }) : invalid('The team does not exist', { teamId: 'No such team' })),
       );
@@ -242,6 +244,7 @@ export function createOrgService({ db, clock, directory = tableOnlyDirectory }: 
         [
           putIfVersion(db, { ...keys.user(id), ...keys.userIndexes(next), type: 'user', ...next }, current.version),
           ...(next.teamId && next.teamId !== current.teamId ? [mustExist(db, keys.team(next.teamId))] : []),
+          ...roleMemberWrites(db, current, next),
           audit(principal, 'user', id, 'update', current as unknown as Item, next as unknown as Item, userScope(next)),
         ],
         (index) => (index === 0 ? staleVersion() : invalid('The team does not exist', { teamId: 'No such team' })),
