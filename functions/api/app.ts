@@ -6,6 +6,8 @@ import { devRoutes } from './routes/dev.ts';
 import { orgRoutes } from './routes/org.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { dealRoutes } from './routes/deals.ts';
+import { funnelRoutes } from './routes/funnel.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
 export type { AppDeps } from './types.ts';
@@ -33,5 +35,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', orgRoutes(deps));
   app.route('/', customerRoutes(deps));
   app.route('/', auditRoutes(deps));
+  app.route('/', dealRoutes(deps));
+  app.route('/', funnelRoutes(deps));
   return app;
 }

@@ -5,7 +5,7 @@ import { canSee, canSeeTeam } from './principal.ts';
 import type { Db } from './db.ts';
 import type { Session } from './session.ts';
 
-export const AUDITED_ENTITIES = ['customer', 'user', 'team', 'region', 'product_line'] as const;
+export const AUDITED_ENTITIES = ['customer', 'user', 'team', 'region', 'product_line', 'deal', 'pipeline'] as const;
 export type AuditedEntity = (typeof AUDITED_ENTITIES)[number];
 
 const entityKey: Record<AuditedEntity, (id: string) => Key> = {
@@ -14,6 +14,8 @@ const entityKey: Record<AuditedEntity, (id: string) => Key> = {
   team: keys.team,
   region: keys.region,
   product_line: keys.productLine,
+  deal: keys.deal,
+  pipeline: () => keys.pipeline(),
 };
 
 /**

@@ -83,6 +83,14 @@ export const keys = {
   funnelPartition: (scope: string) => `FUNNEL#${scope}`,
   /** Orders sit in their customer's partition, newest last by date. */
   order: (customerId: string, date: string, orderId: string): Key => ({ PK: `CUSTOMER#${customerId}`, SK: `ORDER#${date}#${orderId}` }),
+  orderPartition: (customerId: string) => `CUSTOMER#${customerId}`,
+  orderSortPrefix: 'ORDER#',
+  /** Open deals per pipeline stage (org-wide), beside the pipeline: a stage in use cannot be removed. */
+  stageOccupancy: (stage: string): Key => ({ PK: 'CONFIG#pipeline', SK: `OPEN#${stage}` }),
+  /** Funnel scopes: TEAM#<teamId>, REGION#<regionId>, ALL. */
+  funnelScope: (kind: 'team' | 'region' | 'all', id?: string) => (kind === 'all' ? 'ALL' : `${kind === 'team' ? 'TEAM' : 'REGION'}#${id}`),
+  /** Sort-key bounds of the months from…to (YYYY-MM) in one funnel partition. */
+  funnelMonthRange: (from: string, to: string) => ({ from: `${from}#`, to: `${to}#~` }),
 
   // Approvals: versioned policy, the approval aggregate, inbox entries (sparse GSI1), notifications.
   approvalPolicy: (): Key => ({ PK: 'POLICY#approval', SK: 'CURRENT' }),

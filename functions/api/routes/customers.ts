@@ -9,7 +9,7 @@ import type { AppDeps, AppEnv } from '../types.ts';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 
-function idempotencyKey(header: string | undefined): string | undefined {
+export function idempotencyKey(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   if (!IDEMPOTENCY_KEY.test(header)) throw invalid('Idempotency-Key must be 8–128 letters, digits or _ . : -', { 'Idempotency-Key': 'Not a valid key' });
   return header;
