@@ -8,6 +8,8 @@ import { customerRoutes } from './routes/customers.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { dealRoutes } from './routes/deals.ts';
 import { funnelRoutes } from './routes/funnel.ts';
+import { approvalRoutes } from './routes/approvals.ts';
+import { notificationRoutes } from './routes/notifications.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
 export type { AppDeps } from './types.ts';
@@ -37,5 +39,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', auditRoutes(deps));
   app.route('/', dealRoutes(deps));
   app.route('/', funnelRoutes(deps));
+  app.route('/', approvalRoutes(deps));
+  app.route('/', notificationRoutes(deps));
   return app;
 }
