@@ -24,7 +24,7 @@ export function assertCanWrite(principal: Principal): void {
 export function assertCanAssign(principal: Principal, owner: Owner | undefined, ownerId: string): Owner {
   if (!owner) throw invalid('The owner does not exist', { ownerId: `No user ${ownerId}` });
   if (ownerId !== principal.userId) {
-    if (!canAssignOwners(principal)) throw forbidden('A rep’s customers are their own; ask a manager to reassign');
+    if (!canAssignOwners(principal)) throw forbidden('A rep’s records are their own; ask a manager to reassign');
     if (!canSee(principal, { ownerId: owner.id, teamId: owner.teamId, regionId: owner.regionId })) {
       throw forbidden('The owner is outside your team or region');
     }
