@@ -71,3 +71,18 @@ export async function listAudit(db: Db, entityType: string, entityId: string, li
   const items = (out.Items ?? []).map(({ PK, SK, type, ...entry }) => entry as AuditEntry);
   return { items, nextCursor: encodeCursor(out.LastEvaluatedKey) };
 }
+
+/** The audit Put for one kind of entity: who did what to which record, scoped like the record. */
+export function entityAuditor<T extends { id: string; updatedAt: string }>(db: Db, entityType: string, scopeOf: (entity: T) => ScopeFields) {
+  return (principal: { userId: string }, action: string, before: T | undefined, after: T) =>
+    auditPut(db, {
+      entityType,
+      entityId: after.id,
+      action,
+      actorId: principal.userId,
+      at: after.updatedAt,
+      before: before as unknown as Record<string, unknown> | undefined,
+      after: after as unknown as Record<string, unknown>,
+      scope: scopeOf(after),
+    });
+}

@@ -2,11 +2,11 @@ import type { Db } from '#shared/core/db';
 import type { Clock } from '#shared/core/clock';
 import { keys, indexPartition } from '#shared/core/keys';
 import { newId } from '#shared/core/ids';
-import { auditPut } from '#shared/core/audit';
+import { entityAuditor } from '#shared/core/audit';
 import { conflict, notFound } from '#shared/core/errors';
 import { withIdempotency } from '#shared/core/idempotency';
 import { canSee, dataScope, type Principal } from '#shared/core/principal';
-import { fromItem, queryIndex, type Item } from '#shared/core/query';
+import { fromItem, queryIndex } from '#shared/core/query';
 import type { Page } from '#shared/core/pagination';
 import type { Session } from '#shared/core/session';
 import { transact, putIfAbsent, putIfVersion } from '#shared/core/write';
@@ -30,17 +30,7 @@ export interface ListCustomers {
 export function createCustomerService({ db, clock }: CustomerDeps) {
   const item = (customer: Customer) => ({ ...keys.customer(customer.id), ...keys.customerIndexes({ ...customer, teamId: customer.teamId }), type: 'customer', ...customer });
 
-  const audit = (principal: Principal, action: string, before: Customer | undefined, after: Customer) =>
-    auditPut(db, {
-      entityType: 'customer',
-      entityId: after.id,
-      action,
-      actorId: principal.userId,
-      at: after.updatedAt,
-      before: before as unknown as Item | undefined,
-      after: after as unknown as Item,
-      scope: customerScope(after),
-    });
+  const audit = entityAuditor<Customer>(db, 'customer', customerScope);
 
   /** Reads a customer the caller may see (with the principal, one round trip); others' customers are 404. */
   async function loadVisible(session: Session, id: string, extraOwnerId?: string) {

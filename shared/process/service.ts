@@ -2,7 +2,7 @@ import type { Db } from '#shared/core/db';
 import type { Clock } from '#shared/core/clock';
 import { keys, indexPartition } from '#shared/core/keys';
 import { newId } from '#shared/core/ids';
-import { auditPut } from '#shared/core/audit';
+import { entityAuditor } from '#shared/core/audit';
 import { conflict, invalid, notFound } from '#shared/core/errors';
 import { withIdempotency } from '#shared/core/idempotency';
 import { canSee, dataScope, type Principal } from '#shared/core/principal';
@@ -60,17 +60,7 @@ export interface ListDeals {
 const pipelineChanged = () => conflict('pipeline_changed', 'The pipeline changed while this deal moved (its stage was removed); read the pipeline again');
 
 export function createDealService({ db, clock }: DealDeps) {
-  const audit = (principal: Principal, action: string, before: Deal | undefined, after: Deal) =>
-    auditPut(db, {
-      entityType: 'deal',
-      entityId: after.id,
-      action,
-      actorId: principal.userId,
-      at: after.updatedAt,
-      before: before as unknown as Item | undefined,
-      after: after as unknown as Item,
-      scope: dealScope(after),
-    });
+  const audit = entityAuditor<Deal>(db, 'deal', dealScope);
 
   const visibleDeal = (principal: Principal, item: Item | undefined, id: string) => {
     const deal = item && fromItem<Deal>(item);
