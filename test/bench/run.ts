@@ -48,6 +48,17 @@ let version = list.items[0].version;
 const patchTarget = await (await fetch(`${api}/customers`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'Bench patch target' }) })).json();
 version = patchTarget.version;
 
+const deal = await (
+  await fetch(`${api}/deals`, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({ customerId, title: 'Bench deal', amount: 1_000_000, productLineId: 'crm-suite', expectedCloseDate: '2026-12-31' }),
+  })
+).json();
+const stages = ['qualified', 'lead'];
+let moves = 0;
+const month = new Date().toISOString().slice(0, 7);
+
 type Case = { name: string; run: () => Promise<Response> };
 const cases: Case[] = [
   { name: 'baseline: bare Hono + 1 GetItem', run: () => fetch(`http://127.0.0.1:${barePort}/bare/${customerId}`) },
@@ -56,6 +67,13 @@ const cases: Case[] = [
   { name: 'GET /teams/{id}', run: () => fetch(`${api}/teams/east-enterprise`, { headers: auth }) },
   { name: 'GET /me', run: () => fetch(`${api}/me`, { headers: auth }) },
   { name: 'POST /customers', run: () => fetch(`${api}/customers`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'Bench Co' }) }) },
+  { name: 'GET /deals/{id} (with history)', run: () => fetch(`${api}/deals/${deal.id}`, { headers: auth }) },
+  {
+    name: 'POST /deals/{id}/stage',
+    run: () => fetch(`${api}/deals/${deal.id}/stage`, { method: 'POST', headers: auth, body: JSON.stringify({ stage: stages[moves++ % 2] }) }),
+  },
+  { name: 'GET /reports/funnel', run: () => fetch(`${api}/reports/funnel?from=${month}&to=${month}`, { headers: auth }) },
+  { name: 'GET /approvals?inbox=mine', run: () => fetch(`${api}/approvals?inbox=mine`, { headers: auth }) },
   {
     name: 'PATCH /customers/{id}',
     run: async () => {
