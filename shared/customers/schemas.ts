@@ -59,6 +59,49 @@ export interface Customer {
   version: number;
   createdAt: string;
   updatedAt: string;
+  /*
+   * Derived figures, each owned by one module. Every writer updates only its own attribute with an UpdateItem
+   * that also does `version = version + 1` (so a PATCH holding an older ETag gets a 409, never a lost update).
+   */
+  /** Rolling purchase figures, maintained in the same transaction as every order (shared/customers/stats.ts). */
+  stats?: CustomerStats;
+  /** The value grade behind `tier` (shared/customers/grading.ts); a pinned tier wins over the score. */
+  grade?: { score: number; computedAt: string; policyVersion: number; pinned?: { tier: (typeof TIERS)[number]; reason: string; by: string; at: string } };
+  /** Buying intent from interactions, with time decay (shared/care). */
+  intent?: { score: number; level: 'hot' | 'warm' | 'cold'; computedAt: string; lastInteractionAt?: string };
+  /** The care routine's signals (shared/care): contact cadence, tickets, complaints, NPS. */
+  care?: CareSignals;
+  /** Risk assessment: the three assessed risks plus derived signals (shared/churn). */
+  risk?: { industryRisk: RiskLevel; financialRisk: RiskLevel; supplyChainRisk: RiskLevel; notes?: string; level: RiskLevel; signals: string[]; assessedAt: string; assessedBy: string };
+  /** Churn health (shared/churn): 0–100, its band, and the open alert if any (at most one). */
+  health?: { score: number; band: 'green' | 'yellow' | 'red'; computedAt: string; openAlertId?: string };
+}
+
+export type RiskLevel = 'low' | 'medium' | 'high';
+
+export interface CustomerStats {
+  /** Sum of order amounts dated in the last 365 days (minor units, currency of the orders). */
+  spend12m: number;
+  /** Spend of the 365 days before those (for "falling spend"). */
+  spendPrior12m: number;
+  orderCount: number;
+  firstOrderDate?: string;
+  lastOrderDate?: string;
+  /** Mean days between consecutive orders; null with fewer than two orders. */
+  avgIntervalDays: number | null;
+  /** Orders per month over the last 24 months, `YYYY-MM` → count (baselines for purchase frequency). */
+  monthlyOrders: Record<string, number>;
+}
+
+export interface CareSignals {
+  lastContactAt?: string;
+  nextFollowUpAt?: string;
+  openTickets: number;
+  /** Dates (YYYY-MM-DD) of complaints filed in the last 90 days. */
+  complaintDates: string[];
+  lastNps?: number;
+  lastNpsAt?: string;
+  lastNpsComment?: string;
 }
 
 export const customerView = z.object({
