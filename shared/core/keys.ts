@@ -93,8 +93,10 @@ export const keys = {
   funnelMonthRange: (from: string, to: string) => ({ from: `${from}#`, to: `${to}#~` }),
 
   // Approvals: versioned policy, the approval aggregate, inbox entries (sparse GSI1), notifications.
+  /** Admin policies (approval, churn, grading, care…): the one in force, and every saved version. */
+  policy: (name: string): Key => ({ PK: `POLICY#${name}`, SK: 'CURRENT' }),
+  policyVersion: (name: string, version: number): Key => ({ PK: `POLICY#${name}`, SK: `VERSION#${String(version).padStart(6, '0')}` }),
   approvalPolicy: (): Key => ({ PK: 'POLICY#approval', SK: 'CURRENT' }),
-  approvalPolicyVersion: (version: number): Key => ({ PK: 'POLICY#approval', SK: `VERSION#${String(version).padStart(6, '0')}` }),
   approval: (id: string): Key => ({ PK: `APPROVAL#${id}`, SK: 'APPROVAL' }),
   approvalRequesterIndex: (requesterId: string, createdAt: string, id: string) => ({ GSI1PK: `REQUESTER#${requesterId}`, GSI1SK: `${createdAt}#${id}` }),
   /** One item per person a pending step waits on (assignee or their delegate); deleted when the step closes. */
