@@ -87,6 +87,14 @@ export const identify =
     await next();
   };
 
+export const refuseBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(c.req.method)) {
+    const text = (await c.req.text()).trim();
+    if (text !== '' && text !== '{}') throw new AppError(400, 'invalid_request', 'This request takes no body', { body: 'Send no body (or {})' });
+  }
+  await next();
+};
+
 export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!c.get('session')) throw unauthorized();
   await next();

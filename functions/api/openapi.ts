@@ -2,7 +2,7 @@ import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import type { ZodType } from 'zod';
 import { pageQuery } from '#shared/core/pagination';
 import { entityId } from '#shared/core/schemas';
-import { requireSession } from './middleware.ts';
+import { requireSession, refuseBody } from './middleware.ts';
 
 /** Shared response shapes for the generated OpenAPI document. */
 export const ErrorSchema = z.object({
@@ -53,7 +53,9 @@ export function route<P extends ZodType | undefined = undefined, Q extends ZodTy
     path: spec.path,
     summary: spec.summary,
     tags: [spec.tag],
-    ...(spec.public ? {} : { security: [{ Bearer: [] }], middleware: [requireSession] as const }),
+    ...(spec.public ? {} : { security: [{ Bearer: [] }] }),
+    // Routes without a body schema take no body: a stray field is an error, never silently ignored.
+    middleware: [...(spec.public ? [] : [requireSession]), ...(spec.body ? [] : [refuseBody])] as never,
     request: {
       ...(spec.params ? { params: spec.params as never } : {}),
       ...(spec.query ? { query: spec.query as never } : {}),

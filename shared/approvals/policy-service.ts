@@ -3,7 +3,7 @@ import type { Db } from '#shared/core/db';
 import type { Clock } from '#shared/core/clock';
 import { keys } from '#shared/core/keys';
 import { auditPut } from '#shared/core/audit';
-import { forbidden } from '#shared/core/errors';
+import { forbidden, invalid } from '#shared/core/errors';
 import { hasRole } from '#shared/core/principal';
 import { percentile, countOf, type Histogram } from '#shared/core/histogram';
 import type { Session } from '#shared/core/session';
@@ -20,8 +20,16 @@ export function createPolicyService({ db, clock }: { db: Db; clock: Clock }) {
     },
 
     async put(session: Session, policy: ApprovalPolicy, expectedVersion: number): Promise<StoredPolicy> {
-      const { principal, items } = await session.load([keys.approvalPolicy()]);
+      const named = [...new Set(policy.steps.flatMap((s) => (s.approvers.type === 'users' ? s.approvers.userIds : [])))];
+      const { principal, items } = await session.load([keys.approvalPolicy(), ...named.map((id) => keys.user(id))]);
       if (!hasRole(principal, 'admin')) throw forbidden('Only an admin changes the approval policy');
+      const missing = named.filter((_, i) => !items[i + 1] || items[i + 1]!.active === false);
+      if (missing.length) {
+        const fields = Object.fromEntries(
+          policy.steps.flatMap((s, i) => (s.approvers.type === 'users' && s.approvers.userIds.some((id) => missing.includes(id)) ? [[`steps.${i}.approvers.userIds`, `No active user: ${missing.join(', ')}`]] : [])),
+        );
+        throw invalid('The policy names approvers who do not exist or are deactivated', fields);
+      }
       const current = fromPolicyItem(items[0]);
       const now = clock.now().toISOString();
       return savePolicy(db, policy, expectedVersion, principal.userId, now, (next) =>

@@ -34,11 +34,14 @@ export function currentStep(approval: Approval): ApprovalStep | undefined {
  */
 export function decidingFor(approval: Approval, actorId: string, delegatedBy: string | undefined): string {
   if (actorId === approval.requesterId || actorId === approval.ownerId) throw forbidden('You cannot decide on your own request or your own deal');
+  if (approval.status !== 'PENDING') throw conflict('approval_closed', `This approval is ${approval.status.toLowerCase()}; it takes no more decisions`);
   const step = currentStep(approval);
-  const pending = approval.status === 'PENDING' && step?.status === 'PENDING';
+  const pending = step?.status === 'PENDING';
   const assignee = step?.assignees.includes(actorId) ? actorId : delegatedBy && step?.assignees.includes(delegatedBy) ? delegatedBy : undefined;
   if (!assignee) {
-    if (!pending) throw conflict('step_closed', 'This approval is not waiting for a decision');
+    // A decider of an earlier step replaying their decision: a repeat, not a stranger.
+    if (approval.steps.some((s) => s.decisions.some((d) => d.actorId === actorId))) throw conflict('already_decided', 'You already decided on this approval');
+    if (!pending) throw conflict('step_closed', 'This step is not waiting for a decision');
     throw forbidden('This step is not assigned to you or to anyone who delegated to you');
   }
   if (!pending) throw conflict('step_closed', 'This step is already decided');

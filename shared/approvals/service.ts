@@ -165,7 +165,7 @@ export function createApprovalService({ db, clock, engine }: ApprovalDeps) {
     /** My inbox (steps waiting on me or on someone who delegated to me) or the approvals I asked for. */
     async list(session: Session, query: { inbox?: 'mine'; requestedBy?: 'me'; limit: number; cursor?: string }) {
       const { principal } = await session.load();
-      if (query.inbox === query.requestedBy) throw invalid('Ask for exactly one list', { inbox: 'Use inbox=mine or requestedBy=me' });
+      if (Boolean(query.inbox) === Boolean(query.requestedBy)) throw invalid('Ask for exactly one list', { inbox: 'Use inbox=mine or requestedBy=me, not both' });
       if (query.requestedBy) {
         const page = await queryIndex<StoredApproval>(db, { index: 'GSI1', partition: keys.requesterPartition(principal.userId), descending: true, limit: query.limit, cursor: query.cursor });
         return { items: page.items.map(approvalView), nextCursor: page.nextCursor };

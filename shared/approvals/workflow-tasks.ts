@@ -89,7 +89,9 @@ export async function requestDecision(event: { approvalId: string; stepIndex: nu
   const now = deps.clock.now();
   const users = await usersById(deps.db, step.assignees);
   const inbox = step.assignees.flatMap((assignee) => {
-    const delegate = activeDelegate(users.get(assignee), now.toISOString());
+    const found = activeDelegate(users.get(assignee), now.toISOString());
+    // Nobody decides on their own request, not even as a delegate.
+    const delegate = found === approval.requesterId || found === approval.ownerId ? undefined : found;
     const d = users.get(assignee)?.delegation;
     return [{ userId: assignee }, ...(delegate && !step.assignees.includes(delegate) ? [{ userId: delegate, onBehalfOf: assignee, from: d?.from, until: d?.until }] : [])];
   });

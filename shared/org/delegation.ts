@@ -45,7 +45,7 @@ export function createDelegationService({ db, clock }: { db: Db; clock: Clock })
       await db.doc.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Update: { TableName: db.tableName, Key: keys.user(userId), UpdateExpression: 'SET delegation = :d, updatedAt = :now', ExpressionAttributeValues: { ':d': delegation, ':now': now } } },
+            { Update: { TableName: db.tableName, Key: keys.user(userId), UpdateExpression: 'SET delegation = :d, updatedAt = :now, version = version + :one', ExpressionAttributeValues: { ':d': delegation, ':now': now, ':one': 1 } } },
             auditPut(db, { entityType: 'user', entityId: userId, action: 'delegation', actorId: principal.userId, at: now, before: { delegation: user.delegation ?? null }, after: { delegation }, scope: { ownerId: user.id, teamId: user.teamId, regionId: user.regionId } }),
           ] as never,
         }),
@@ -59,7 +59,7 @@ export function createDelegationService({ db, clock }: { db: Db; clock: Clock })
       if (delegation) {
         for (const entry of await inboxOf(userId)) if (!entry.onBehalfOf) await addDelegateEntry(db, entry, userId, delegation);
       }
-      return { ...user, delegation } as User;
+      return { ...user, delegation, version: user.version + 1, updatedAt: now } as User;
     },
   };
 }

@@ -16,17 +16,20 @@ import type { Pipeline } from './schemas.ts';
 export const monthOf = (iso: string) => iso.slice(0, 7);
 
 export interface Placement {
+  /** Absent on deals entered before owner counters existed: they count for team, region and all only. */
+  ownerId?: string;
   teamId?: string;
   regionId: string;
 }
 
 export interface ScopeRef {
-  kind: 'team' | 'region' | 'all';
+  kind: 'owner' | 'team' | 'region' | 'all';
   id?: string;
 }
 
-/** The three scopes a deal counts in (two when its owner has no team). */
+/** The scopes a deal counts in: its owner (a rep's own funnel), team, region and everyone. */
 export const scopesOf = (place: Placement): ScopeRef[] => [
+  ...(place.ownerId ? [{ kind: 'owner' as const, id: place.ownerId }] : []),
   ...(place.teamId ? [{ kind: 'team' as const, id: place.teamId }] : []),
   { kind: 'region', id: place.regionId },
   { kind: 'all' },
@@ -118,8 +121,9 @@ export function stageTimesReport(pipeline: Pipeline, counters: CounterItem[]) {
 }
 
 /**
- * Whose funnel the caller may read: a rep or manager their team (the default), a director their region or one
- * of its teams (default: the region), vp/finance/admin anything (default: everyone). Out of scope is a 403.
+ * Whose funnel the caller may read: a rep their own deals only, a manager their team (the default), a director
+ * their region or one of its teams (default: the region), vp/finance/admin anything (default: everyone).
+ * Out of scope is a 403.
  */
 export function reportScope(
   principal: Principal,
@@ -129,7 +133,8 @@ export function reportScope(
   if (asked.teamId) {
     if (!found.team) throw notFound(`Team ${asked.teamId}`);
     const director = hasRole(principal, 'director') && principal.regionId === found.team.regionId;
-    if (isOrgWide(principal) || director || principal.teamId === asked.teamId) return { kind: 'team', id: asked.teamId };
+    const manager = hasRole(principal, 'manager') && principal.teamId === asked.teamId;
+    if (isOrgWide(principal) || director || manager) return { kind: 'team', id: asked.teamId };
     throw forbidden('You may read the funnel of your own team only');
   }
   if (asked.regionId) {
@@ -139,8 +144,8 @@ export function reportScope(
   }
   if (isOrgWide(principal)) return { kind: 'all' };
   if (hasRole(principal, 'director') && principal.regionId) return { kind: 'region', id: principal.regionId };
-  if (principal.teamId) return { kind: 'team', id: principal.teamId };
-  throw forbidden('You belong to no team; ask for a team or region you may read');
+  if (hasRole(principal, 'manager') && principal.teamId) return { kind: 'team', id: principal.teamId };
+  return { kind: 'owner', id: principal.userId };
 }
 
 /** from/to months: `to` defaults to the current month and `from` to `to`; at most 36 months. */

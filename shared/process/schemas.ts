@@ -86,6 +86,7 @@ export interface DealApproval {
 /** Where the deal entered its current stage in the funnel: exits are counted against that cohort. */
 export interface StageEntry {
   at: string;
+  ownerId?: string;
   teamId?: string;
   regionId: string;
 }
@@ -162,7 +163,7 @@ export const dealView = z.object({
   probability: z.number().int(),
   forecastCategory: z.enum(FORECAST_CATEGORIES),
   status: z.enum(DEAL_STATUSES),
-  stageEntry: z.object({ at: z.string(), teamId: z.string().optional(), regionId: z.string() }),
+  stageEntry: z.object({ at: z.string(), ownerId: z.string().optional(), teamId: z.string().optional(), regionId: z.string() }),
   lostReason: z.enum(LOST_REASONS).optional(),
   closedAt: z.string().optional(),
   orderId: z.string().optional(),
@@ -228,23 +229,27 @@ export const pipelineView = z.object({
 export interface Order {
   id: string;
   customerId: string;
-  dealId: string;
+  /** The won deal that booked it; absent on orders recorded directly (POST /customers/{id}/orders). */
+  dealId?: string;
   amount: number;
   currency: string;
   productLineId: string;
   regionId: string;
   teamId?: string;
   ownerId: string;
-  /** YYYY-MM-DD (UTC) of the move to won. */
+  /** YYYY-MM-DD (UTC) of the move to won, or the date a recorded order was placed. */
   date: string;
-  source: 'deal';
+  source: 'deal' | 'direct';
+  note?: string;
+  /** Who recorded a direct order. */
+  recordedBy?: string;
   createdAt: string;
 }
 
 export const orderView = z.object({
   id: z.string(),
   customerId: z.string(),
-  dealId: z.string(),
+  dealId: z.string().optional(),
   amount: z.number().int(),
   currency: z.string(),
   productLineId: z.string(),
@@ -252,7 +257,9 @@ export const orderView = z.object({
   teamId: z.string().optional(),
   ownerId: z.string(),
   date: z.string(),
-  source: z.literal('deal'),
+  source: z.enum(['deal', 'direct']),
+  note: z.string().optional(),
+  recordedBy: z.string().optional(),
   createdAt: z.string(),
 });
 
@@ -269,7 +276,7 @@ export const reportQuery = z
 
 export type ReportQuery = z.infer<typeof reportQuery>;
 
-const reportScopeView = z.object({ kind: z.enum(['team', 'region', 'all']), id: z.string().optional() });
+const reportScopeView = z.object({ kind: z.enum(['owner', 'team', 'region', 'all']), id: z.string().optional() });
 
 export const funnelView = z.object({
   scope: reportScopeView,

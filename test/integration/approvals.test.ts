@@ -38,6 +38,9 @@ describe('tiered approval under the default policy', () => {
     expect((await h.decide(MANAGER, approval.id, 'approve')).status).toBe(409); // replayed
 
     await h.inInbox(DIRECTOR, approval.id);
+    const replayLater = await h.decide(MANAGER, approval.id, 'approve'); // replayed after the approval moved on
+    expect(replayLater.status).toBe(409);
+    expect(replayLater.body.error.code).toBe('already_decided');
     expect((await h.decide(DIRECTOR, approval.id, 'reject', 'Discount too deep for this quarter')).status).toBe(200);
     const done = await h.status(approval.id, REP, 'REJECTED');
     expect(done.steps.map((s: any) => s.decisions.map((d: any) => [d.actorId, d.decision, d.comment]))).toEqual([
@@ -77,6 +80,7 @@ describe('tiered approval under the default policy', () => {
     expect(mine.body.items.length).toBeGreaterThan(0);
     expect(mine.body.items.every((a: any) => a.requesterId === REP && a.pendingToken === undefined)).toBe(true);
     expect((await api.call('GET', '/approvals', { as: REP })).status).toBe(400);
+    expect((await api.call('GET', '/approvals?inbox=mine&requestedBy=me', { as: REP })).status).toBe(400);
   });
 
   it('no approval where the policy needs none; a second request on a locked deal is a 409', async () => {
@@ -97,6 +101,7 @@ describe('tiered approval under the default policy', () => {
     expect(manager.decisions).toBeGreaterThanOrEqual(1);
     expect(manager.medianSeconds).toBeGreaterThan(0);
     expect((await api.call('GET', '/reports/approval-times', { as: REP })).status).toBe(403);
+    expect((await api.call('GET', '/reports/approval-times?teamId=x', { as: DIRECTOR })).status).toBe(400);
   });
 
   it('only an admin changes the policy, with If-Match, and bad policies are 400s naming the field', async () => {
@@ -108,6 +113,10 @@ describe('tiered approval under the default policy', () => {
     const bad = await api.call('PUT', '/approval-policy', { as: 'admin', body: { steps: [{ ...steps[0], slaSeconds: -5 }] }, headers: { 'if-match': '"0"' } });
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.error.fields)).toContain('steps.0.slaSeconds');
+    const ghost = { ...steps[0], approvers: { type: 'users', userIds: ['ghost'] } };
+    const unknown = await api.call('PUT', '/approval-policy', { as: 'admin', body: { steps: [ghost] }, headers: { 'if-match': '"0"' } });
+    expect(unknown.status).toBe(400);
+    expect(Object.keys(unknown.body.error.fields)).toEqual(['steps.0.approvers.userIds']);
     const saved = await api.call('PUT', '/approval-policy', { as: 'admin', body: { steps }, headers: { 'if-match': '"0"' } });
     expect(saved.status).toBe(200);
     expect(saved.body.version).toBe(1);

@@ -96,13 +96,16 @@ describe('GET /reports/funnel equals the funnel computed by hand from the moves'
 });
 
 describe('report scope', () => {
-  it('defaults to the caller’s team, region or everyone', async () => {
+  it('defaults to a rep’s own deals, the manager’s team, the director’s region or everyone', async () => {
     const team = await api.call('GET', `/reports/funnel?${RANGE}&teamId=east-enterprise`, { as: 'vp' });
-    for (const as of [REP, 'manager-east-enterprise']) {
-      const res = await api.call('GET', `/reports/funnel?${RANGE}`, { as });
-      expect(res.status, as).toBe(200);
-      expect(res.body, as).toEqual(team.body);
-    }
+    const managers = await api.call('GET', `/reports/funnel?${RANGE}`, { as: 'manager-east-enterprise' });
+    expect(managers.body).toEqual(team.body);
+    const own = await api.call('GET', `/reports/funnel?${RANGE}`, { as: REP });
+    expect(own.body.scope).toEqual({ kind: 'owner', id: REP });
+    // The rep's own funnel counts only the rep's deals (D1, D2, D5), not the teammate's (D3, D4).
+    expect(own.body.stages.find((s: any) => s.stage === 'lead')).toMatchObject({ entered: 3, amount: { CNY: 3_500_000 }, exitsToNext: 2 });
+    expect(own.body).toMatchObject({ won: 1, lost: 1, winRate: 0.5 });
+    expect((await api.call('GET', `/reports/funnel?${RANGE}&teamId=east-enterprise`, { as: REP })).status).toBe(403);
     expect((await api.call('GET', `/reports/funnel?${RANGE}`, { as: 'vp' })).body.scope).toEqual({ kind: 'all' });
     expect((await api.call('GET', `/reports/funnel?${RANGE}&teamId=east-enterprise`, { as: 'director-east' })).status).toBe(200);
   });

@@ -101,18 +101,18 @@ describe('report scope and months', () => {
   const t1 = { id: 't1', regionId: 'east' };
   const t9 = { id: 't9', regionId: 'south' };
 
-  it('defaults to the team, the region or everyone', () => {
+  it('defaults to the rep’s own deals, the team, the region or everyone', () => {
     expect([rep, manager, director, vp].map((p) => reportScope(p, {}, {}))).toEqual([
-      { kind: 'team', id: 't1' },
+      { kind: 'owner', id: rep.userId },
       { kind: 'team', id: 't1' },
       { kind: 'region', id: 'east' },
       { kind: 'all' },
     ]);
-    expect(() => reportScope({ userId: 'x', name: 'X', roles: ['rep'] }, {}, {})).toThrow(expect.objectContaining({ status: 403 }));
   });
 
-  it('allows a team to its members, its region’s director and org-wide roles; a region to its director and org-wide roles', () => {
-    expect(reportScope(rep, { teamId: 't1' }, { team: t1 })).toEqual({ kind: 'team', id: 't1' });
+  it('allows a team to its manager, its region’s director and org-wide roles (not to a rep); a region to its director and org-wide roles', () => {
+    expect(reportScope(manager, { teamId: 't1' }, { team: t1 })).toEqual({ kind: 'team', id: 't1' });
+    expect(() => reportScope(rep, { teamId: 't1' }, { team: t1 })).toThrow(expect.objectContaining({ status: 403 }));
     expect(reportScope(director, { teamId: 't1' }, { team: t1 })).toEqual({ kind: 'team', id: 't1' });
     expect(reportScope(vp, { teamId: 't9' }, { team: t9 })).toEqual({ kind: 'team', id: 't9' });
     expect(reportScope(director, { regionId: 'east' }, { region: { id: 'east' } })).toEqual({ kind: 'region', id: 'east' });

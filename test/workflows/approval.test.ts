@@ -94,6 +94,9 @@ describe('approval workflow', () => {
     const approval = await h.request(REP, deal.id);
     await h.inInbox(MANAGER, approval.id);
     expect((await api.call('POST', `/approvals/${approval.id}/recall`, { as: MANAGER })).status).toBe(403);
+    const stray = await api.call('POST', `/approvals/${approval.id}/recall`, { as: REP, body: { x: 1 } });
+    expect(stray.status).toBe(400); // a route without a body takes none; nothing was recalled
+    expect((await api.call('GET', `/approvals/${approval.id}`, { as: REP })).body.status).toBe('PENDING');
     const recalled = await api.call('POST', `/approvals/${approval.id}/recall`, { as: REP });
     expect(recalled.status).toBe(200);
     expect(recalled.body.status).toBe('RECALLED');

@@ -71,6 +71,7 @@ export function approvalRoutes(deps: AppDeps) {
       path: '/reports/approval-times',
       summary: 'Median and p90 decision time per step (upper bound of a log-scale bucket, seconds) and escalations',
       tag: 'Reports',
+      query: z.strictObject({}),
       response: z.object({ items: z.array(z.object({ stepId: z.string(), stepName: z.string(), decisions: z.number(), medianSeconds: z.number().nullable(), p90Seconds: z.number().nullable(), escalations: z.number() })) }),
     }),
     async (c) => c.json((await policies.approvalTimes(c.get('session'))) as never, 200),
