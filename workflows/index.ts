@@ -37,7 +37,7 @@ export interface WorkflowRegistry {
 }
 
 /**
- * Product workflows: approvals now; churn recovery and performance reviews join in their issues.
+ * Product workflows: approvals, churn recovery and the daily customer-care run; performance reviews join later.
  * test/workflows proves the engine and the CDK wiring with a registry of test workflows as well.
  */
 export const registry: WorkflowRegistry = {
@@ -49,6 +49,14 @@ export const registry: WorkflowRegistry = {
         ApprovalAdvanceFunctionArn: { handler: 'functions/tasks/approval-advance' },
         ApprovalRequestDecisionFunctionArn: { handler: 'functions/tasks/approval-request-decision', callback: true },
         ApprovalEscalateFunctionArn: { handler: 'functions/tasks/approval-escalate' },
+      },
+    },
+    {
+      name: 'churn-recovery',
+      aslPath: 'workflows/churn-recovery.asl.json',
+      tasks: {
+        ChurnRecoveryStepFunctionArn: { handler: 'functions/tasks/churn-step' },
+        ChurnAwaitOutcomeFunctionArn: { handler: 'functions/tasks/churn-await-outcome', callback: true },
       },
     },
   ],

@@ -11,7 +11,9 @@ const amountCriterion = z.strictObject({ field: z.literal('amount'), op: z.enum(
 const discountCriterion = z.strictObject({ field: z.literal('discountPct'), op: z.enum(['gte', 'gt']), value: z.number().min(0).max(100) });
 const termsCriterion = z.strictObject({ field: z.literal('paymentTermsDays'), op: z.enum(['gte', 'gt']), value: z.number().int().min(0).max(3650) });
 const tierCriterion = z.strictObject({ field: z.literal('customerTier'), op: z.literal('in'), value: z.array(z.enum(TIERS)).min(1).max(4) });
-export const criterion = z.discriminatedUnion('field', [amountCriterion, discountCriterion, termsCriterion, tierCriterion]);
+/** The customer's risk level (PUT /customers/{id}/risk); unassessed customers count as low. */
+const riskCriterion = z.strictObject({ field: z.literal('customerRisk'), op: z.literal('in'), value: z.array(z.enum(['low', 'medium', 'high'])).min(1).max(3) });
+export const criterion = z.discriminatedUnion('field', [amountCriterion, discountCriterion, termsCriterion, tierCriterion, riskCriterion]);
 
 export const approverRule = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('owner_manager') }),
@@ -101,16 +103,19 @@ export interface DealFacts {
   discountPct: number;
   paymentTermsDays: number;
   customerTier: (typeof TIERS)[number];
+  customerRisk?: 'low' | 'medium' | 'high';
 }
 
 const holds = (c: Criterion, facts: DealFacts): boolean => {
   if (c.field === 'customerTier') return c.value.includes(facts.customerTier);
+  if (c.field === 'customerRisk') return c.value.includes(facts.customerRisk ?? 'low');
   const actual = facts[c.field];
   return c.op === 'gte' ? actual >= c.value : actual > c.value;
 };
 
 export function describeCriterion(c: Criterion): string {
   if (c.field === 'customerTier') return `customer tier in ${c.value.join(', ')}`;
+  if (c.field === 'customerRisk') return `customer risk ${c.value.join(' or ')}`;
   const op = c.op === 'gte' ? '≥' : '>';
   if (c.field === 'amount') return `amount ${op} ${(c.value / 100).toFixed(2)}`;
   if (c.field === 'discountPct') return `discount ${op} ${c.value}%`;

@@ -59,7 +59,8 @@ export function createApprovalService({ db, clock, engine }: ApprovalDeps) {
     const second = await session.load([keys.customer(deal.customerId), keys.user(deal.ownerId)]);
     const tier = (second.items[0]?.tier as 'A' | 'B' | 'C' | 'D' | undefined) ?? 'C';
     const policy = fromPolicyItem(first.items[1]);
-    const facts = { amount: deal.amount, discountPct: deal.discountPct, paymentTermsDays: deal.paymentTermsDays, customerTier: tier };
+    const customerRisk = (second.items[0]?.risk as { level?: 'low' | 'medium' | 'high' } | undefined)?.level;
+    const facts = { amount: deal.amount, discountPct: deal.discountPct, paymentTermsDays: deal.paymentTermsDays, customerTier: tier, customerRisk };
     return { principal: first.principal, deal, owner: second.items[1] as Approver | undefined, policy, tier, required: requiredSteps(policy.policy, facts) };
   }
 

@@ -88,7 +88,7 @@ export const keys = {
   /** Open deals per pipeline stage (org-wide), beside the pipeline: a stage in use cannot be removed. */
   stageOccupancy: (stage: string): Key => ({ PK: 'CONFIG#pipeline', SK: `OPEN#${stage}` }),
   /** Funnel scopes: TEAM#<teamId>, REGION#<regionId>, ALL. */
-  funnelScope: (kind: 'team' | 'region' | 'all', id?: string) => (kind === 'all' ? 'ALL' : `${kind === 'team' ? 'TEAM' : 'REGION'}#${id}`),
+  funnelScope: (kind: 'owner' | 'team' | 'region' | 'all', id?: string) => (kind === 'all' ? 'ALL' : `${({ owner: 'OWNER', team: 'TEAM', region: 'REGION' } as const)[kind]}#${id}`),
   /** Sort-key bounds of the months from…to (YYYY-MM) in one funnel partition. */
   funnelMonthRange: (from: string, to: string) => ({ from: `${from}#`, to: `${to}#~` }),
 
@@ -97,6 +97,7 @@ export const keys = {
   policy: (name: string): Key => ({ PK: `POLICY#${name}`, SK: 'CURRENT' }),
   policyVersion: (name: string, version: number): Key => ({ PK: `POLICY#${name}`, SK: `VERSION#${String(version).padStart(6, '0')}` }),
   approvalPolicy: (): Key => ({ PK: 'POLICY#approval', SK: 'CURRENT' }),
+  approvalPolicyVersion: (version: number): Key => ({ PK: 'POLICY#approval', SK: `VERSION#${String(version).padStart(6, '0')}` }),
   approval: (id: string): Key => ({ PK: `APPROVAL#${id}`, SK: 'APPROVAL' }),
   approvalRequesterIndex: (requesterId: string, createdAt: string, id: string) => ({ GSI1PK: `REQUESTER#${requesterId}`, GSI1SK: `${createdAt}#${id}` }),
   /** One item per person a pending step waits on (assignee or their delegate); deleted when the step closes. */
@@ -111,6 +112,24 @@ export const keys = {
   notificationPartition: (userId: string) => `NOTIFY#${userId}`,
   /** Decision-time histogram and escalation count per policy step (GET /reports/approval-times). */
   approvalTimes: (stepId: string): Key => ({ PK: 'STATS#approval-times', SK: `STEP#${stepId}` }),
+
+  // Churn: alerts (scoped like customers: open/closed first in the sort key) and recovery counters.
+  churnAlert: (id: string): Key => ({ PK: `CHURN_ALERT#${id}`, SK: 'ALERT' }),
+  churnAlertIndexes: (a: { id: string; ownerId: string; teamId?: string | null; regionId: string; status: string; openedAt: string }) => {
+    const sort = `CHURN#${a.status}#${a.openedAt}#${a.id}`;
+    return {
+      GSI1PK: `OWNER#${a.ownerId}`,
+      GSI1SK: sort,
+      ...(a.teamId ? { GSI2PK: `TEAM#${a.teamId}`, GSI2SK: sort } : {}),
+      GSI3PK: `REGION#${a.regionId}`,
+      GSI3SK: sort,
+      GSI4PK: 'CHURN_ALERTS',
+      GSI4SK: sort,
+    };
+  },
+  churnAlertSortPrefix: (status?: string) => `CHURN#${status ? `${status}#` : ''}`,
+  /** Churn outcomes per scope (TEAM#t, REGION#r, ALL) × month of closing: recovery rate and reasons. */
+  churnStats: (scope: string, month: string): Key => ({ PK: `CHURN_STATS#${scope}`, SK: month }),
 
   // Local workflow engine (infra/local): durable executions, recorded task results, callback tokens.
   execution: (name: string): Key => ({ PK: `EXECUTION#${name}`, SK: 'EXECUTION' }),
@@ -133,5 +152,73 @@ export const indexPartition = {
   owner: (ownerId: string) => `OWNER#${ownerId}`,
   team: (teamId: string) => `TEAM#${teamId}`,
   region: (regionId: string) => `REGION#${regionId}`,
-  all: (type: 'USERS' | 'TEAMS' | 'REGIONS' | 'PRODUCT_LINES' | 'CUSTOMERS' | 'DEALS') => type,
+  all: (type: 'USERS' | 'TEAMS' | 'REGIONS' | 'PRODUCT_LINES' | 'CUSTOMERS' | 'DEALS' | 'CHURN_ALERTS') => type,
+} as const;
+
+/**
+ * Care (shared/care). Interactions, surveys and the per-customer index entries live in the customer's partition;
+ * each entry's GSI keys put what a list filters on first (intent level, due date, month-day), so every list is
+ * one Query on one scope partition.
+ */
+export const careKeys = {
+  customerPartition: (customerId: string) => `CUSTOMER#${customerId}`,
+  /** Sorted by when it happened (then ULID), so a customer's interactions read newest first. */
+  interaction: (customerId: string, at: string, id: string): Key => ({ PK: `CUSTOMER#${customerId}`, SK: `INTERACTION#${at}#${id}` }),
+  interactionSortPrefix: 'INTERACTION#',
+  /** One per active customer; the level leads the sort key in the owner / team / region / everyone partitions. */
+  intentEntry: (customerId: string): Key => ({ PK: `CUSTOMER#${customerId}`, SK: 'INTENT' }),
+  intentEntryIndexes: (e: { id: string; ownerId: string; teamId?: string | null; regionId: string; level: string }) => {
+    const sort = `INTENT#${e.level}#${e.id}`;
+    return {
+      GSI1PK: `OWNER#${e.ownerId}`,
+      GSI1SK: sort,
+      ...(e.teamId ? { GSI2PK: `TEAM#${e.teamId}`, GSI2SK: sort } : {}),
+      GSI3PK: `REGION#${e.regionId}`,
+      GSI3SK: sort,
+      GSI4PK: 'INTENTS',
+      GSI4SK: sort,
+    };
+  },
+  intentSortPrefix: (level?: string) => `INTENT#${level ? `${level}#` : ''}`,
+  intentsPartition: 'INTENTS',
+  /** One per active customer, sorted by due time under its owner and team; GSI4 is the daily job's queue (sparse). */
+  followUp: (customerId: string): Key => ({ PK: `CUSTOMER#${customerId}`, SK: 'FOLLOWUP' }),
+  followUpIndexes: (f: { customerId: string; ownerId: string; teamId?: string | null; dueAt: string }) => ({
+    GSI1PK: `FOLLOWUP#OWNER#${f.ownerId}`,
+    GSI1SK: `${f.dueAt}#${f.customerId}`,
+    ...(f.teamId ? { GSI2PK: `FOLLOWUP#TEAM#${f.teamId}`, GSI2SK: `${f.dueAt}#${f.customerId}` } : {}),
+  }),
+  followUpQueueIndex: (f: { customerId: string; dueAt: string }) => ({ GSI4PK: 'FOLLOWUPS#PENDING', GSI4SK: `${f.dueAt}#${f.customerId}` }),
+  followUpPartition: (scope: 'OWNER' | 'TEAM', id: string) => `FOLLOWUP#${scope}#${id}`,
+  followUpQueuePartition: 'FOLLOWUPS#PENDING',
+  /** A birthday or anniversary by month-day (`MM-DD`, or `13-01`… for the twin that serves windows past Dec 31). */
+  reminder: (customerId: string, slot: string): Key => ({ PK: `CUSTOMER#${customerId}`, SK: `REMINDER#${slot}` }),
+  reminderSortPrefix: 'REMINDER#',
+  reminderIndexes: (r: { customerId: string; ownerId: string; teamId?: string | null; dayKey: string; slot: string }) => {
+    const sort = `${r.dayKey}#${r.customerId}#${r.slot}`;
+    return {
+      GSI1PK: `REMINDER#OWNER#${r.ownerId}`,
+      GSI1SK: sort,
+      ...(r.teamId ? { GSI2PK: `REMINDER#TEAM#${r.teamId}`, GSI2SK: sort } : {}),
+      GSI4PK: 'REMINDERS',
+      GSI4SK: sort,
+    };
+  },
+  reminderPartition: (scope: 'OWNER' | 'TEAM', id: string) => `REMINDER#${scope}#${id}`,
+  remindersPartition: 'REMINDERS',
+  /** Tickets are found by id (PATCH /tickets/{id}) and listed per customer, newest first (ULID). */
+  ticket: (id: string): Key => ({ PK: `TICKET#${id}`, SK: 'TICKET' }),
+  ticketIndexes: (t: { id: string; customerId: string }) => ({ GSI1PK: `TICKETS#${t.customerId}`, GSI1SK: `TICKET#${t.id}` }),
+  ticketsPartition: (customerId: string) => `TICKETS#${customerId}`,
+  survey: (customerId: string, id: string): Key => ({ PK: `CUSTOMER#${customerId}`, SK: `SURVEY#${id}` }),
+  surveySortPrefix: 'SURVEY#',
+  /** NPS / CSAT counters per scope: CUSTOMER#c, OWNER#u, TEAM#t, REGION#r, ALL. */
+  npsCounter: (scope: string): Key => ({ PK: `NPS#${scope}`, SK: 'COUNTS' }),
+} as const;
+
+/** Partners (shared/partners): reference data everyone reads, newest first, all or by screening result. */
+export const partnerKeys = {
+  partner: (id: string): Key => ({ PK: `PARTNER#${id}`, SK: 'PROFILE' }),
+  partnerIndexes: (p: { id: string; result: string }) => ({ GSI3PK: `PARTNERS#${p.result}`, GSI3SK: p.id, GSI4PK: 'PARTNERS', GSI4SK: p.id }),
+  partnersPartition: (result?: string) => (result ? `PARTNERS#${result}` : 'PARTNERS'),
 } as const;

@@ -9,3 +9,4 @@ export const shortText = z.string().trim().max(200);
 export const email = z.string().trim().max(254).email();
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD');
 export const phone = z.string().trim().max(40).regex(/^[+0-9 ()-]*$/, 'Digits, spaces, +, - and () only');
+export const isoMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Use YYYY-MM');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { entityId, isoDate, name } from '#shared/core/schemas';
+import { isoMonth } from '#shared/core/schemas';
 import { TIERS } from '#shared/customers/schemas';
 
 /** The sales process: deals, the pipeline they move through, their stage history, orders and the funnel. */
@@ -26,7 +27,7 @@ export const calendarDate = isoDate.refine((d) => {
   const parsed = new Date(`${d}T00:00:00Z`);
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === d;
 }, 'Not a calendar date');
-export const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Use YYYY-MM');
+export const month = isoMonth;
 export const stageId = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'Use 1–40 lowercase letters, digits or _ (starting with a letter)');
 
 // ── Deals ───────────────────────────────────────────────────────────────────────────────────────────────

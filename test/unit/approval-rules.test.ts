@@ -91,3 +91,12 @@ describe('decisions', () => {
     expect(withoutInterested(['rep', 'm1', 'm1'], a)).toEqual(['m1']);
   });
 });
+
+describe('customer risk in the approval policy', () => {
+  it('a policy can ask for a step when the customer is high risk', () => {
+    const policy = { steps: [{ ...DEFAULT_POLICY.steps[3]!, id: 'risk', when: [{ field: 'customerRisk' as const, op: 'in' as const, value: ['high' as const] }] }] };
+    expect(ids(requiredSteps(policy, { ...facts(100), customerRisk: 'high' }))).toEqual(['risk']);
+    expect(ids(requiredSteps(policy, facts(100)))).toEqual([]);
+    expect(requiredSteps(policy, { ...facts(100), customerRisk: 'high' })[0]!.because).toEqual(['customer risk high']);
+  });
+});
