@@ -10,6 +10,7 @@ import { dealRoutes } from './routes/deals.ts';
 import { funnelRoutes } from './routes/funnel.ts';
 import { approvalRoutes } from './routes/approvals.ts';
 import { notificationRoutes } from './routes/notifications.ts';
+import { customerValueRoutes } from './routes/customer-value.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
 export type { AppDeps } from './types.ts';
@@ -41,5 +42,6 @@ export function createApp(deps: AppDeps) {
   app.route('/', funnelRoutes(deps));
   app.route('/', approvalRoutes(deps));
   app.route('/', notificationRoutes(deps));
+  app.route('/', customerValueRoutes(deps));
   return app;
 }

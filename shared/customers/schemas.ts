@@ -66,7 +66,7 @@ export interface Customer {
   /** Rolling purchase figures, maintained in the same transaction as every order (shared/customers/stats.ts). */
   stats?: CustomerStats;
   /** The value grade behind `tier` (shared/customers/grading.ts); a pinned tier wins over the score. */
-  grade?: { score: number; computedAt: string; policyVersion: number; pinned?: { tier: (typeof TIERS)[number]; reason: string; by: string; at: string } };
+  grade?: Grade;
   /** Buying intent from interactions, with time decay (shared/care). */
   intent?: { score: number; level: 'hot' | 'warm' | 'cold'; computedAt: string; lastInteractionAt?: string };
   /** The care routine's signals (shared/care): contact cadence, tickets, complaints, NPS. */
@@ -79,18 +79,58 @@ export interface Customer {
 
 export type RiskLevel = 'low' | 'medium' | 'high';
 
+/**
+ * Rolling purchase figures (shared/customers/stats.ts). Windows are calendar months (UTC): "12 months" is the
+ * month of `windowMonth` and the 11 before it, so they can be recomputed from the monthly buckets alone.
+ */
 export interface CustomerStats {
-  /** Sum of order amounts dated in the last 365 days (minor units, currency of the orders). */
+  /** Spend of orders dated in the 12 months ending with `windowMonth` (minor units of `currency`). */
   spend12m: number;
-  /** Spend of the 365 days before those (for "falling spend"). */
+  /** Spend of the 12 months before those (for "falling spend"). */
   spendPrior12m: number;
+  /** Orders dated in the same 12 months (every currency). */
+  orders12m: number;
+  /** Every order ever booked, also those older than 24 months. */
   orderCount: number;
   firstOrderDate?: string;
   lastOrderDate?: string;
-  /** Mean days between consecutive orders; null with fewer than two orders. */
+  /** Mean days between consecutive orders ((last − first) / (count − 1), 0.1 day); null with fewer than two orders. */
   avgIntervalDays: number | null;
-  /** Orders per month over the last 24 months, `YYYY-MM` → count (baselines for purchase frequency). */
+  /** Orders per month over the 24 months ending with `windowMonth`, `YYYY-MM` → count (months with none absent). */
   monthlyOrders: Record<string, number>;
+  /** Spend per month over the same 24 months, in `currency` (what the windows are recomputed from). */
+  spendByMonth: Record<string, number>;
+  /** The currency of the first order; spend in another currency is not added (no FX rates in Pentad). */
+  currency: string;
+  /** Orders in another currency: counted as orders, not as spend. */
+  otherCurrencyOrders: number;
+  /** YYYY-MM: the month the windows end in (rolled forward on every order and by the daily regrade). */
+  windowMonth: string;
+}
+
+export type GradeComponentName = 'monetary' | 'frequency' | 'recency' | 'credit';
+
+/** One component of the value score: what was measured, its points (0–100) and its integer share of the score. */
+export interface GradeComponent {
+  component: GradeComponentName;
+  /** 12-month spend (minor units), orders in 12 months, days since the last order (null: none), credit rating. */
+  value: number | string | null;
+  points: number;
+  weight: number;
+  contribution: number;
+}
+
+/** The grade as computed (the explanation is stored, so it always adds up to the score shown). */
+export interface Grade {
+  score: number;
+  computedTier: (typeof TIERS)[number];
+  /** YYYY-MM-DD the components were measured on (recency counts days to it). */
+  asOf: string;
+  computedAt: string;
+  policyVersion: number;
+  components: GradeComponent[];
+  thresholds: { A: number; B: number; C: number };
+  pinned?: { tier: (typeof TIERS)[number]; reason: string; by: string; at: string };
 }
 
 export interface CareSignals {

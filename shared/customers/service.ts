@@ -13,6 +13,9 @@ import { transact, putIfAbsent, putIfVersion } from '#shared/core/write';
 import { staleVersion } from '#shared/org/service';
 import { applyPatch, assertCanAssign, assertCanWrite, assertTierChange, customerScope, newCustomer, type Owner } from './rules.ts';
 import type { CreateCustomer, Customer, PatchCustomer } from './schemas.ts';
+import { assertTierFollowsGrade, regradeOnPatch } from './grading.ts';
+import { fromGradingPolicyItem, gradingPolicyStore } from './grading-policy.ts';
+import { tierChangeAudit } from './value-store.ts';
 
 export interface CustomerDeps {
   db: Db;
@@ -33,11 +36,16 @@ export function createCustomerService({ db, clock }: CustomerDeps) {
   const audit = entityAuditor<Customer>(db, 'customer', customerScope);
 
   /** Reads a customer the caller may see (with the principal, one round trip); others' customers are 404. */
-  async function loadVisible(session: Session, id: string, extraOwnerId?: string) {
-    const { principal, items } = await session.load([keys.customer(id), ...(extraOwnerId ? [keys.user(extraOwnerId)] : [])]);
+  async function loadVisible(session: Session, id: string, extraOwnerId?: string, withGradingPolicy = false) {
+    const { principal, items } = await session.load([
+      keys.customer(id),
+      ...(extraOwnerId ? [keys.user(extraOwnerId)] : []),
+      // A credit change regrades a graded customer in the same write: the policy comes in the same BatchGet.
+      ...(withGradingPolicy ? [gradingPolicyStore.key()] : []),
+    ]);
     const customer = items[0] && fromItem<Customer>(items[0]);
     if (!customer || !canSee(principal, customerScope(customer))) throw notFound(`Customer ${id}`);
-    return { principal, customer, newOwner: items[1] && fromItem<Owner>(items[1]) };
+    return { principal, customer, newOwner: extraOwnerId ? items[1] && fromItem<Owner>(items[1]) : undefined, gradingPolicy: withGradingPolicy ? items[items.length - 1] : undefined };
   }
 
   /** Writes the new version if nobody else did in between (optimistic lock on `version`). */
@@ -47,6 +55,7 @@ export function createCustomerService({ db, clock }: CustomerDeps) {
       [
         putIfVersion(db, item(after), before.version),
         audit(principal, action, before, after),
+        ...tierChangeAudit(db, principal.userId, before, after),
       ],
       () => staleVersion(),
     );
@@ -77,13 +86,16 @@ export function createCustomerService({ db, clock }: CustomerDeps) {
 
     async patch(session: Session, id: string, patch: PatchCustomer, expectedVersion: number): Promise<Customer> {
       const reassigning = patch.ownerId !== undefined;
-      const { principal, customer, newOwner } = await loadVisible(session, id, patch.ownerId);
+      const { principal, customer, newOwner, gradingPolicy } = await loadVisible(session, id, patch.ownerId, patch.creditRating !== undefined);
       assertCanWrite(principal);
       if (customer.status === 'archived') throw conflict('archived', 'An archived customer cannot be changed');
       if (customer.version !== expectedVersion) throw staleVersion(customer.version);
       assertTierChange(principal, patch.tier, customer.tier);
+      assertTierFollowsGrade(customer, patch.tier);
       const owner = reassigning && patch.ownerId !== customer.ownerId ? assertCanAssign(principal, newOwner, patch.ownerId!) : undefined;
-      return saveVersion(principal, reassigning ? 'reassign' : 'update', customer, applyPatch(customer, patch, owner, clock.now().toISOString()));
+      const now = clock.now().toISOString();
+      const next = regradeOnPatch(customer, applyPatch(customer, patch, owner, now), fromGradingPolicyItem(gradingPolicy), now);
+      return saveVersion(principal, reassigning ? 'reassign' : 'update', customer, next);
     },
 
     async archive(session: Session, id: string, expectedVersion?: number): Promise<Customer> {

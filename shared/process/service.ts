@@ -14,6 +14,8 @@ import { staleVersion } from '#shared/org/service';
 import { assertCanAssign, customerScope, type Owner } from '#shared/customers/rules';
 import type { Customer } from '#shared/customers/schemas';
 import { fromPolicyItem, type StoredPolicy } from '#shared/approvals/policy-store';
+import { bookOrder, readCustomerConsistently } from '#shared/customers/value-store';
+import { fromGradingPolicyItem, gradingPolicyStore, type StoredGradingPolicy } from '#shared/customers/grading-policy';
 import { checkMove, criteriaFor, firstStage, fromPipelineItem, kindOf, missingFields, WON } from './pipeline.ts';
 import { moveCounters } from './funnel.ts';
 import {
@@ -36,7 +38,6 @@ import {
   dealItem,
   moveItem,
   occupancyUpdate,
-  orderItem,
   readCustomerTier,
   readDealCollection,
   readDealConsistently,
@@ -55,6 +56,13 @@ export interface ListDeals {
   stage?: string;
   limit: number;
   cursor?: string;
+}
+
+/** A won move books its order against the customer as read (stats and grade change in the same transaction). */
+interface OrderBooking {
+  customer: Customer;
+  grading: StoredGradingPolicy;
+  attempt: number;
 }
 
 const pipelineChanged = () => conflict('pipeline_changed', 'The pipeline changed while this deal moved (its stage was removed); read the pipeline again');
@@ -95,7 +103,7 @@ export function createDealService({ db, clock }: DealDeps) {
   }
 
   /** Commits a checked move (2nd round trip). `tier` is the customer tier the approval facts use. */
-  async function commitMove(principal: Principal, deal: Deal, pipeline: Pipeline, policy: StoredPolicy, input: MoveStage, tier: Deal['customerTier']): Promise<Deal> {
+  async function commitMove(principal: Principal, deal: Deal, pipeline: Pipeline, policy: StoredPolicy, input: MoveStage, tier: Deal['customerTier'], booking?: OrderBooking): Promise<Deal> {
     const working = { ...deal, customerTier: tier };
     const { needsApproval } = checkMove(pipeline, working, input.stage, input.reason);
     const reliedOnApproval = needsApproval && assertApproved(policy.policy, working, input.stage);
@@ -120,18 +128,29 @@ export function createDealService({ db, clock }: DealDeps) {
       ...counters.map((delta) => counterUpdate(db, delta)),
       occupancyUpdate(db, deal.stage, -1),
       ...(kindOf(input.stage) === 'open' ? [occupancyUpdate(db, input.stage, 1)] : []),
-      ...(orderId ? [putIfAbsent(db, orderItem(newOrder(next, orderId, now)))] : []),
     ];
-    const tierIndex = needsApproval ? items.push(customerTierCheck(db, deal.customerId, tier)) - 1 : -1;
+    if (orderId && !booking) throw new Error('A won move needs the customer it books the order for');
+    const booked = orderId ? bookOrder(db, { customer: booking!.customer, order: newOrder(next, orderId, now), policy: booking!.grading, actorId: principal.userId, now }) : undefined;
+    const customerIndex = booked ? items.push(...booked.items) - booked.items.length + booked.customerIndex : -1;
+    // A transaction touches an item once: when the order's customer Update is there, its version condition guards the tier.
+    const tierIndex = needsApproval ? (booked ? customerIndex : items.push(customerTierCheck(db, deal.customerId, tier)) - 1) : -1;
     const enterIndex = kindOf(input.stage) === 'open' ? 4 + counters.length : -1;
     let tierChanged = false;
+    let customerChanged = false;
     try {
       await write(deal.id, items, (index) => {
         tierChanged = index === tierIndex;
+        customerChanged = index === customerIndex;
         return index === enterIndex ? pipelineChanged() : conflict('customer_changed', `Customer ${deal.customerId} changed while the deal moved; try again`);
       });
     } catch (error) {
-      if (!tierChanged || tier !== deal.customerTier) throw error;
+      if (booking && customerChanged && booking.attempt < 3) {
+        // The customer changed since it was read (an order, a PATCH, another module's figures): read it and decide again.
+        const customer = await readCustomerConsistently(db, deal.customerId);
+        if (!customer) throw conflict('customer_missing', `Customer ${deal.customerId} no longer exists`);
+        return commitMove(principal, deal, pipeline, policy, input, customer.tier, { ...booking, customer, attempt: booking.attempt + 1 });
+      }
+      if (booking || !tierChanged || tier !== deal.customerTier) throw error;
       // The customer's tier changed since the deal last looked: decide again on the current tier (rare: 2 more trips).
       const current = await readCustomerTier(db, deal.customerId);
       if (!current) throw conflict('customer_missing', `Customer ${deal.customerId} no longer exists`);
@@ -203,15 +222,25 @@ export function createDealService({ db, clock }: DealDeps) {
       return next;
     },
 
-    /** principal + deal + pipeline + approval policy in one BatchGet, then one transaction (~12 items). */
+    /**
+     * principal + deal + pipeline + approval policy (+ grading policy when winning) in one BatchGet, then one
+     * transaction (~12 items). Winning reads the deal's customer in between (its id is on the deal), so that the
+     * order, the customer's stats and its grade are written together: 3 round trips for a won move.
+     */
     async moveStage(session: Session, id: string, input: MoveStage, expectedVersion?: number): Promise<Deal> {
-      const { principal, items } = await session.load([keys.deal(id), keys.pipeline(), keys.approvalPolicy()]);
+      const winning = input.stage === WON;
+      const { principal, items } = await session.load([keys.deal(id), keys.pipeline(), keys.approvalPolicy(), ...(winning ? [gradingPolicyStore.key()] : [])]);
       const deal = visibleDeal(principal, items[0], id);
       assertCanWriteDeals(principal);
       assertUnlocked(deal);
       assertOpen(deal);
       if (expectedVersion !== undefined && deal.version !== expectedVersion) throw staleVersion(deal.version);
-      return commitMove(principal, deal, fromPipelineItem(items[1]), fromPolicyItem(items[2]), input, deal.customerTier);
+      const pipeline = fromPipelineItem(items[1]);
+      const policy = fromPolicyItem(items[2]);
+      if (!winning) return commitMove(principal, deal, pipeline, policy, input, deal.customerTier);
+      const customer = await readCustomerConsistently(db, deal.customerId);
+      if (!customer) throw conflict('customer_missing', `Customer ${deal.customerId} no longer exists`);
+      return commitMove(principal, deal, pipeline, policy, input, customer.tier, { customer, grading: fromGradingPolicyItem(items[3]), attempt: 1 });
     },
 
     /** From the index that holds exactly the caller's scope; the stage is a key prefix. */
