@@ -11,6 +11,8 @@ import { funnelRoutes } from './routes/funnel.ts';
 import { approvalRoutes } from './routes/approvals.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 import { customerValueRoutes } from './routes/customer-value.ts';
+import { careRoutes } from './routes/care.ts';
+import { partnerRoutes } from './routes/partners.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
 export type { AppDeps } from './types.ts';
@@ -43,5 +45,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', approvalRoutes(deps));
   app.route('/', notificationRoutes(deps));
   app.route('/', customerValueRoutes(deps));
+  app.route('/', careRoutes(deps));
+  app.route('/', partnerRoutes(deps));
   return app;
 }

@@ -37,6 +37,8 @@ export const listCustomersQuery = {
   ownerId: entityId.optional(),
   tier: z.enum(TIERS).optional(),
   status: z.enum(CUSTOMER_STATUSES).default('active'),
+  /** Buying intent (shared/care): answered from the intent entries' index, each item a summary (id, name, tier, owner, intent). */
+  intent: z.enum(['hot', 'warm', 'cold']).optional(),
 };
 
 export type CreateCustomer = z.infer<typeof createCustomer>;

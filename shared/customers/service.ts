@@ -6,7 +6,7 @@ import { entityAuditor } from '#shared/core/audit';
 import { conflict, notFound } from '#shared/core/errors';
 import { withIdempotency } from '#shared/core/idempotency';
 import { canSee, dataScope, type Principal } from '#shared/core/principal';
-import { fromItem, queryIndex } from '#shared/core/query';
+import { fromItem, queryIndex, type Item } from '#shared/core/query';
 import type { Page } from '#shared/core/pagination';
 import type { Session } from '#shared/core/session';
 import { transact, putIfAbsent, putIfVersion } from '#shared/core/write';
@@ -16,6 +16,8 @@ import type { CreateCustomer, Customer, PatchCustomer } from './schemas.ts';
 import { assertTierFollowsGrade, regradeOnPatch } from './grading.ts';
 import { fromGradingPolicyItem, gradingPolicyStore } from './grading-policy.ts';
 import { tierChangeAudit } from './value-store.ts';
+import { careHookKeys, careOnCustomerWrite } from '#shared/care/customer-hook';
+import { listByIntent, type IntentListing } from '#shared/care/interactions';
 
 export interface CustomerDeps {
   db: Db;
@@ -26,6 +28,7 @@ export interface ListCustomers {
   ownerId?: string;
   tier?: Customer['tier'];
   status: Customer['status'];
+  intent?: 'hot' | 'warm' | 'cold';
   limit: number;
   cursor?: string;
 }
@@ -40,21 +43,25 @@ export function createCustomerService({ db, clock }: CustomerDeps) {
     const { principal, items } = await session.load([
       keys.customer(id),
       ...(extraOwnerId ? [keys.user(extraOwnerId)] : []),
+      ...careHookKeys(),
       // A credit change regrades a graded customer in the same write: the policy comes in the same BatchGet.
       ...(withGradingPolicy ? [gradingPolicyStore.key()] : []),
     ]);
     const customer = items[0] && fromItem<Customer>(items[0]);
     if (!customer || !canSee(principal, customerScope(customer))) throw notFound(`Customer ${id}`);
-    return { principal, customer, newOwner: extraOwnerId ? items[1] && fromItem<Owner>(items[1]) : undefined, gradingPolicy: withGradingPolicy ? items[items.length - 1] : undefined };
+    return { principal, loaded: items, customer, newOwner: extraOwnerId ? items[1] && fromItem<Owner>(items[1]) : undefined, gradingPolicy: withGradingPolicy ? items[items.length - 1] : undefined };
   }
 
   /** Writes the new version if nobody else did in between (optimistic lock on `version`). */
-  async function saveVersion(principal: Principal, action: string, before: Customer, after: Customer) {
+  async function saveVersion(principal: Principal, action: string, before: Customer, changed: Customer, loaded: (Item | undefined)[]) {
+    // The care routine's entries (follow-up, reminders, intent listing) follow the customer in the same write.
+    const { customer: after, items: careItems } = careOnCustomerWrite(db, before, changed, loaded);
     await transact(
       db,
       [
         putIfVersion(db, item(after), before.version),
         audit(principal, action, before, after),
+        ...careItems,
         ...tierChangeAudit(db, principal.userId, before, after),
       ],
       () => staleVersion(),
@@ -65,15 +72,15 @@ export function createCustomerService({ db, clock }: CustomerDeps) {
   return {
     async create(session: Session, input: CreateCustomer, idempotencyKey?: string) {
       const ownerId = input.ownerId ?? session.identity.userId;
-      const { principal, items } = await session.load([keys.user(ownerId)]);
+      const { principal, items } = await session.load([keys.user(ownerId), ...careHookKeys()]);
       assertCanWrite(principal);
       const owner = assertCanAssign(principal, items[0] && fromItem<Owner>(items[0]), ownerId);
       assertTierChange(principal, input.tier);
       const idempotency = idempotencyKey ? { principalId: principal.userId, key: idempotencyKey, request: { route: 'POST /customers', input } } : undefined;
       return withIdempotency(db, idempotency, clock.now(), async (record) => {
-        const customer = newCustomer(input, owner, newId(), clock.now().toISOString());
+        const { customer, items: careItems } = careOnCustomerWrite(db, undefined, newCustomer(input, owner, newId(), clock.now().toISOString()), items);
         const response = { status: 201, body: customer };
-        await transact(db, [putIfAbsent(db, item(customer)), audit(principal, 'create', undefined, customer), ...record(response)], () =>
+        await transact(db, [putIfAbsent(db, item(customer)), audit(principal, 'create', undefined, customer), ...careItems, ...record(response)], () =>
           conflict('already_exists', 'A customer with this id already exists'),
         );
         return response;
@@ -86,7 +93,7 @@ export function createCustomerService({ db, clock }: CustomerDeps) {
 
     async patch(session: Session, id: string, patch: PatchCustomer, expectedVersion: number): Promise<Customer> {
       const reassigning = patch.ownerId !== undefined;
-      const { principal, customer, newOwner, gradingPolicy } = await loadVisible(session, id, patch.ownerId, patch.creditRating !== undefined);
+      const { principal, loaded, customer, newOwner, gradingPolicy } = await loadVisible(session, id, patch.ownerId, patch.creditRating !== undefined);
       assertCanWrite(principal);
       if (customer.status === 'archived') throw conflict('archived', 'An archived customer cannot be changed');
       if (customer.version !== expectedVersion) throw staleVersion(customer.version);
@@ -95,24 +102,26 @@ export function createCustomerService({ db, clock }: CustomerDeps) {
       const owner = reassigning && patch.ownerId !== customer.ownerId ? assertCanAssign(principal, newOwner, patch.ownerId!) : undefined;
       const now = clock.now().toISOString();
       const next = regradeOnPatch(customer, applyPatch(customer, patch, owner, now), fromGradingPolicyItem(gradingPolicy), now);
-      return saveVersion(principal, reassigning ? 'reassign' : 'update', customer, next);
+      return saveVersion(principal, reassigning ? 'reassign' : 'update', customer, next, loaded);
     },
 
     async archive(session: Session, id: string, expectedVersion?: number): Promise<Customer> {
-      const { principal, customer } = await loadVisible(session, id);
+      const { principal, loaded, customer } = await loadVisible(session, id);
       assertCanWrite(principal);
       if (customer.status === 'archived') throw conflict('already_archived', 'This customer is already archived');
       if (expectedVersion !== undefined && customer.version !== expectedVersion) throw staleVersion(customer.version);
       const archived: Customer = { ...customer, status: 'archived', version: customer.version + 1, updatedAt: clock.now().toISOString() };
-      return saveVersion(principal, 'archive', customer, archived);
+      return saveVersion(principal, 'archive', customer, archived, loaded);
     },
 
     /**
      * Lists from the index that holds exactly the caller's scope (owner → team → region → all);
      * status and tier are key prefixes, so nothing is read and thrown away.
      */
-    async list(session: Session, query: ListCustomers): Promise<Page<Customer>> {
+    async list(session: Session, query: ListCustomers): Promise<Page<Customer> | Page<IntentListing>> {
       const { principal } = await session.load();
+      // ?intent= reads the care module's intent entries, where the level leads the sort key (shared/care).
+      if (query.intent) return listByIntent(db, principal, { ...query, intent: query.intent });
       const sortPrefix = keys.customerSortPrefix(query.status, query.tier);
       const page = { limit: query.limit, cursor: query.cursor, sortPrefix };
       const scope = dataScope(principal);
