@@ -59,6 +59,19 @@ export const registry: WorkflowRegistry = {
         ChurnAwaitOutcomeFunctionArn: { handler: 'functions/tasks/churn-await-outcome', callback: true },
       },
     },
+    {
+      name: 'daily-customer-care',
+      aslPath: 'workflows/daily-customer-care.asl.json',
+      tasks: { DailyCareStepFunctionArn: { handler: 'functions/tasks/daily-care-step' } },
+    },
   ],
-  schedules: [],
+  schedules: [
+    {
+      name: 'daily-customer-care',
+      workflow: 'daily-customer-care',
+      cron: '0 1 * * *',
+      input: { scheduledAt: '{{scheduledAt}}' },
+      description: 'Every day at 01:00 UTC: re-grade, refresh intent, evaluate churn health, mark overdue follow-ups, emit care reminders',
+    },
+  ],
 };

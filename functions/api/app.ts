@@ -10,6 +10,8 @@ import { dealRoutes } from './routes/deals.ts';
 import { funnelRoutes } from './routes/funnel.ts';
 import { approvalRoutes } from './routes/approvals.ts';
 import { notificationRoutes } from './routes/notifications.ts';
+import { churnRoutes } from './routes/churn.ts';
+import { jobRoutes } from './routes/jobs.ts';
 import { customerValueRoutes } from './routes/customer-value.ts';
 import { careRoutes } from './routes/care.ts';
 import { partnerRoutes } from './routes/partners.ts';
@@ -44,6 +46,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', funnelRoutes(deps));
   app.route('/', approvalRoutes(deps));
   app.route('/', notificationRoutes(deps));
+  app.route('/', churnRoutes(deps));
+  app.route('/', jobRoutes(deps));
   app.route('/', customerValueRoutes(deps));
   app.route('/', careRoutes(deps));
   app.route('/', partnerRoutes(deps));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { projectRoot } from '#infra/project-root';
 import { toEventBridgeCron } from '#workflows/schedule-expression';
 import type { ScheduleDefinition, WorkflowDefinition, WorkflowRegistry } from '#workflows/index';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { pentadFunction } from '#infra/constructs/function';
 
 export interface WorkflowsProps {
@@ -53,6 +54,13 @@ export class Workflows extends Construct {
       timeout: Duration.seconds(30),
     });
     this.props.table.grantReadWriteData(fn);
+    // Tasks may start other workflows (the daily care run opens churn recoveries) through the engine port.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['states:StartExecution', 'states:DescribeExecution'],
+        resources: [`${this.props.environment.STATE_MACHINE_ARN_PREFIX}*`, `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:execution:*`],
+      }),
+    );
     this.functions.set(module, fn);
     return fn;
   }

@@ -6,6 +6,9 @@
 import { Cron } from 'croner';
 import type { WorkflowEngine } from '#shared/core/workflow-engine';
 import type { ScheduleDefinition, WorkflowRegistry } from '#workflows/index';
+import { scheduledExecutionName, scheduledInput } from '#workflows/schedules';
+
+export { scheduledExecutionName, scheduledInput };
 
 export interface LocalSchedulerOptions {
   registry: WorkflowRegistry;
@@ -17,19 +20,6 @@ export interface LocalScheduler {
   /** The next firing time of a schedule, or null when it has none (or does not exist). */
   nextRun(scheduleName: string): Date | null;
   stop(): void;
-}
-
-/** `nightly-report` at 2025-03-01T02:00Z → `nightly-report-20250301T0200Z` (no ':' — Step Functions rejects it in names). */
-export function scheduledExecutionName(scheduleName: string, firedAt: Date): string {
-  return `${scheduleName}-${firedAt.toISOString().slice(0, 16).replace(/[-:]/g, '')}Z`;
-}
-
-/** The schedule's static input with every `{{scheduledAt}}` in its strings replaced by the firing time. */
-export function scheduledInput(input: unknown, firedAt: Date): unknown {
-  if (typeof input === 'string') return input.split('{{scheduledAt}}').join(firedAt.toISOString());
-  if (Array.isArray(input)) return input.map((item) => scheduledInput(item, firedAt));
-  if (input && typeof input === 'object') return Object.fromEntries(Object.entries(input).map(([k, v]) => [k, scheduledInput(v, firedAt)]));
-  return input;
 }
 
 /** Starts one firing of a schedule; firing the same minute again returns alreadyStarted. */

@@ -131,6 +131,9 @@ export const keys = {
   /** Churn outcomes per scope (TEAM#t, REGION#r, ALL) × month of closing: recovery rate and reasons. */
   churnStats: (scope: string, month: string): Key => ({ PK: `CHURN_STATS#${scope}`, SK: month }),
 
+  /** The latest run of a scheduled job (GET /jobs shows it). */
+  jobRun: (name: string): Key => ({ PK: `JOB#${name}`, SK: 'LATEST' }),
+
   // Local workflow engine (infra/local): durable executions, recorded task results, callback tokens.
   execution: (name: string): Key => ({ PK: `EXECUTION#${name}`, SK: 'EXECUTION' }),
   /** Sparse: present only while the execution runs, so start-up finds what to resume with one Query. */

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { entityId, isoDate, name } from '#shared/core/schemas';
-import { isoMonth } from '#shared/core/schemas';
+import { entityId, isoDate, isoMonth, name } from '#shared/core/schemas';
 import { TIERS } from '#shared/customers/schemas';
 
 /** The sales process: deals, the pipeline they move through, their stage history, orders and the funnel. */

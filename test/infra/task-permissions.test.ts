@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { resourcesOf, synth } from './synth.ts';
+
+describe('task Lambdas', () => {
+  it('may start workflows through the engine port (the daily care run opens churn recoveries)', () => {
+    const template = synth();
+    const policies = resourcesOf(template, 'AWS::IAM::Policy').filter(([id]) => id.includes('Task'));
+    expect(policies.length).toBeGreaterThan(0);
+    for (const [, policy] of policies) {
+      const actions = policy.Properties!.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat());
+      expect(actions).toContain('states:StartExecution');
+    }
+    const machines = resourcesOf(template, 'AWS::StepFunctions::StateMachine').map(([, m]) => m.Properties!.StateMachineName);
+    expect(machines.sort()).toEqual(['approval', 'churn-recovery', 'daily-customer-care']);
+    const [[, rule]] = resourcesOf(template, 'AWS::Events::Rule');
+    expect(rule!.Properties!.ScheduleExpression).toBe('cron(0 1 * * ? *)');
+  });
+});
