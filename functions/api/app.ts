@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { identify, limitBody, notFoundHandler, onError, requireJson, serverTiming } from './middleware.ts';
 import { renderDocsPage } from './docs-page.ts';
+import { HEALTH_SIGNAL_ROUTES, reevaluateHealth } from './health-signals.ts';
 import { systemRoutes } from './routes/system.ts';
 import { devRoutes } from './routes/dev.ts';
 import { orgRoutes } from './routes/org.ts';
@@ -37,6 +38,8 @@ export function createApp(deps: AppDeps) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/openapi.json', DOC);
   app.get('/docs', (c) => c.html(renderDocsPage(app.getOpenAPI31Document(DOC) as never)));
+
+  for (const path of HEALTH_SIGNAL_ROUTES) app.use(path, reevaluateHealth(deps));
 
   // Every route below requires a session (route() adds requireSession unless a route is public).
   app.route('/', orgRoutes(deps));

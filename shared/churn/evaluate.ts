@@ -17,7 +17,12 @@ export type EvaluationDeps = Pick<TaskDeps, 'db' | 'clock' | 'engine'>;
  * one open per customer: the customer's `health.openAlertId` is the guard, set in the same transaction) and
  * starts the churn-recovery workflow named by the alert id.
  */
-export async function evaluateHealth(deps: EvaluationDeps, customerId: string): Promise<{ score: number; band: string; alertId?: string; opened: boolean } | undefined> {
+export async function evaluateHealth(
+  deps: EvaluationDeps,
+  customerId: string,
+  /** Events store health only when its band changes (an ETag the caller just got stays valid); the daily run stores every score. */
+  options: { storeScore: boolean } = { storeScore: true },
+): Promise<{ score: number; band: string; alertId?: string; opened: boolean } | undefined> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const out = await deps.db.doc.send(
       new BatchGetCommand({ RequestItems: { [deps.db.tableName]: { Keys: [keys.customer(customerId), churnPolicyStore.key()], ConsistentRead: true } } }),
@@ -31,7 +36,8 @@ export async function evaluateHealth(deps: EvaluationDeps, customerId: string): 
     const health = computeHealth(customer, policy.policy, now);
     const openAlertId = customer.health?.openAlertId;
     const opens = health.band === 'red' && !openAlertId;
-    const unchanged = customer.health?.score === health.score && customer.health?.band === health.band;
+    // A customer never evaluated counts as green: an event that leaves them green writes nothing.
+    const unchanged = (customer.health?.band ?? 'green') === health.band && (!options.storeScore || customer.health?.score === health.score);
     if (unchanged && !opens) return { score: health.score, band: health.band, alertId: openAlertId, opened: false };
     const at = now.toISOString();
     const alertId = opens ? newId() : openAlertId;

@@ -134,3 +134,17 @@ describe('churn recovery workflow', () => {
     expect((await api.call('GET', '/churn/alerts?status=open', { as: 'director-east' })).body.items.some((a: any) => a.id === alert.id)).toBe(false);
   });
 });
+
+describe('health on events', () => {
+  it('a complaint filed through the API re-evaluates health at once (no daily run needed)', async () => {
+    const [customer] = await customerOf('rep-south-commercial-1', 'C');
+    await turnRed(customer!.id);
+    // Signals written behind the API's back are not evaluated yet (the daily pages above saw it green)…
+    expect((await api.call('GET', `/customers/${customer!.id}`, { as: 'rep-south-commercial-1' })).body.health?.band).not.toBe('red');
+    // …a complaint through the API is.
+    const ticket = await api.call('POST', `/customers/${customer!.id}/tickets`, { as: 'rep-south-commercial-1', body: { type: 'complaint', severity: 'medium', subject: 'Late delivery' } });
+    expect(ticket.status).toBe(201);
+    const now = (await api.call('GET', `/customers/${customer!.id}`, { as: 'rep-south-commercial-1' })).body;
+    expect(now.health).toMatchObject({ band: 'red', openAlertId: expect.any(String) });
+  });
+});
