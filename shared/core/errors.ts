@@ -27,17 +27,17 @@ export function isConditionFailure(error: unknown): boolean {
   const name = (error as { name?: string })?.name;
   if (name === 'ConditionalCheckFailedException') return true;
   if (name !== 'TransactionCanceledException') return false;
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] } | undefined)?.CancellationReasons ?? [];
   return reasons.some((reason) => reason.Code === 'ConditionalCheckFailed');
 }
 
 /** Index of the transaction item whose condition failed, or -1. */
 export function failedConditionIndex(error: unknown): number {
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] } | undefined)?.CancellationReasons ?? [];
   return reasons.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
 }
 
 export function isTransactionConflict(error: unknown): boolean {
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] } | undefined)?.CancellationReasons ?? [];
   return reasons.some((reason) => reason.Code === 'TransactionConflict');
 }

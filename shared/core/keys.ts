@@ -134,6 +134,10 @@ export const keys = {
   /** The latest run of a scheduled job (GET /jobs shows it). */
   jobRun: (name: string): Key => ({ PK: `JOB#${name}`, SK: 'LATEST' }),
 
+  /** Revenue actuals per roll-up scope × month (ALL, REGION#r, TEAM#t, REP#u, PL#p and region/team/rep × PL). */
+  actuals: (scope: string, month: string): Key => ({ PK: `ACTUALS#${scope}`, SK: month }),
+  actualsPartition: (scope: string) => `ACTUALS#${scope}`,
+
   // Local workflow engine (infra/local): durable executions, recorded task results, callback tokens.
   execution: (name: string): Key => ({ PK: `EXECUTION#${name}`, SK: 'EXECUTION' }),
   /** Sparse: present only while the execution runs, so start-up finds what to resume with one Query. */
@@ -224,4 +228,32 @@ export const partnerKeys = {
   partner: (id: string): Key => ({ PK: `PARTNER#${id}`, SK: 'PROFILE' }),
   partnerIndexes: (p: { id: string; result: string }) => ({ GSI3PK: `PARTNERS#${p.result}`, GSI3SK: p.id, GSI4PK: 'PARTNERS', GSI4SK: p.id }),
   partnersPartition: (result?: string) => (result ? `PARTNERS#${result}` : 'PARTNERS'),
+} as const;
+
+/**
+ * Goals (shared/goals): a fiscal year's target tree is one item collection, nodes sorted by their path of ids
+ * from the root, so a node's ancestors, the node and its children lie in one key range of one partition.
+ * A small immutable pointer per node (its tree partition, path and scope) finds the node by id; each node's
+ * GSI keys list it per owner / team / region / everyone with fiscal year, dimension and key leading the sort key.
+ */
+export const targetKeys = {
+  treePartition: (fiscalYear: number, rootId: string) => `TARGETS#${fiscalYear}#${rootId}`,
+  node: (fiscalYear: number, rootId: string, treePath: string): Key => ({ PK: `TARGETS#${fiscalYear}#${rootId}`, SK: `NODE#${treePath}` }),
+  /** Sort-key bounds from the root to the end of a node's subtree (ids are ULIDs: '~' sorts after them and '/'). */
+  pathRange: (rootId: string, treePath: string) => ({ from: `NODE#${rootId}`, to: `NODE#${treePath}/~` }),
+  pointer: (id: string): Key => ({ PK: `TARGET#${id}`, SK: 'TARGET' }),
+  /** One company target per fiscal year. */
+  companyYear: (fiscalYear: number): Key => ({ PK: `TARGET_YEAR#${fiscalYear}`, SK: 'COMPANY' }),
+  nodeIndexes: (n: { id: string; fiscalYear: number; dimension: string; key: string; ownerId?: string | null; teamId?: string | null; regionId?: string | null }) => {
+    const sort = `TARGET#${n.fiscalYear}#${n.dimension}#${n.key}#${n.id}`;
+    return {
+      ...(n.ownerId ? { GSI1PK: `OWNER#${n.ownerId}`, GSI1SK: sort } : {}),
+      ...(n.teamId ? { GSI2PK: `TEAM#${n.teamId}`, GSI2SK: sort } : {}),
+      ...(n.regionId ? { GSI3PK: `REGION#${n.regionId}`, GSI3SK: sort } : {}),
+      GSI4PK: 'TARGETS',
+      GSI4SK: sort,
+    };
+  },
+  sortPrefix: (fiscalYear: number, dimension?: string, key?: string) => `TARGET#${fiscalYear}#${dimension ? `${dimension}#${key ? `${key}#` : ''}` : ''}`,
+  allPartition: 'TARGETS',
 } as const;

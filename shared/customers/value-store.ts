@@ -11,6 +11,7 @@ import { computeGrade, effectiveTier, sameValue } from './grading.ts';
 import type { StoredGradingPolicy } from './grading-policy.ts';
 import { foldOrder } from './stats.ts';
 import type { Customer } from './schemas.ts';
+import { actualsWrites } from '#shared/goals/actuals';
 
 /**
  * The writes of the customer-value module. It owns `stats` and `grade` on the customer item (and `tier`, once a
@@ -92,6 +93,8 @@ export function bookOrder(db: Db, ctx: { customer: Customer; order: Order; polic
       valueUpdate(db, customer, after),
       customerAudit(db, ctx.actorId, 'order', after, { score: customer.grade?.score }, { order: summary, score: grade.score }),
       ...tierChangeAudit(db, ctx.actorId, customer, after),
+      // Revenue actuals by month × region × team × rep × product line, in the same transaction (goals read them).
+      ...actualsWrites(db, order),
     ],
     customerIndex: 1,
     customer: after,
