@@ -5,7 +5,7 @@ import { newId } from '#shared/core/ids';
 import { entityAuditor } from '#shared/core/audit';
 import { conflict, invalid, notFound } from '#shared/core/errors';
 import { withIdempotency } from '#shared/core/idempotency';
-import { canSee, dataScope, type Principal } from '#shared/core/principal';
+import { canSee, dataScope, type Principal, type Role } from '#shared/core/principal';
 import { fromItem, queryIndex, type Item } from '#shared/core/query';
 import type { Page } from '#shared/core/pagination';
 import type { Session } from '#shared/core/session';
@@ -216,6 +216,15 @@ export function createDealService({ db, clock }: DealDeps) {
       if (deal.version !== expectedVersion) throw staleVersion(deal.version);
       assertForecastChange(principal, deal, patch);
       const owner = reassigning && patch.ownerId !== deal.ownerId ? assertCanAssign(principal, items[1] && fromItem<Owner>(items[1]), patch.ownerId!) : undefined;
+      if (owner) {
+        // The new owner must be able to work the deal's customer (one more read, on reassignment only).
+        const { items: [customerItem] } = await session.load([keys.customer(deal.customerId)]);
+        const user = items[1] as { roles?: Role[]; teamId?: string; regionId?: string };
+        const asOwner = { userId: owner.id, name: owner.id, roles: user.roles ?? [], teamId: user.teamId, regionId: user.regionId };
+        if (customerItem && !canSee(asOwner, customerScope(fromItem<Customer>(customerItem)))) {
+          throw conflict('customer_out_of_reach', `${owner.id} cannot see this deal’s customer; reassign the customer to them first`, { ownerId: 'Outside the customer’s scope' });
+        }
+      }
       if (patch.productLineId && !items[reassigning ? 2 : 1]) throw invalid('The product line does not exist', { productLineId: `No product line ${patch.productLineId}` });
       const next = applyDealPatch(deal, patch, owner, clock.now().toISOString());
       await write(id, [updateDeal(db, deal, next), audit(principal, owner ? 'reassign' : 'update', deal, next)]);

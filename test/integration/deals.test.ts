@@ -254,9 +254,19 @@ describe('deals: PATCH with If-Match', () => {
   });
 
   it('a manager reassigns within the team (team and region follow the owner); a rep cannot', async () => {
-    const deal = await newDeal(REP);
+    // A customer of its own, so moving it to another rep leaves the other tests' customers alone.
+    const own = await api.call('POST', '/customers', { as: REP, body: { name: 'Reassignable Co' } });
+    const created = await api.call('POST', '/deals', { as: REP, body: { customerId: own.body.id, title: 'Deal', productLineId: 'crm-suite' } });
+    const deal = created.body;
     expect((await api.call('PATCH', `/deals/${deal.id}`, { as: REP, body: { ownerId: TEAMMATE }, headers: { 'if-match': '"1"' } })).status).toBe(403);
     expect((await api.call('PATCH', `/deals/${deal.id}`, { as: MANAGER, body: { ownerId: OTHER_TEAM_REP }, headers: { 'if-match': '"1"' } })).status).toBe(403);
+    // The new owner must be able to see the deal's customer: move the customer first, then the deal.
+    const outOfReach = await api.call('PATCH', `/deals/${deal.id}`, { as: 'director-east', body: { ownerId: OTHER_TEAM_REP }, headers: { 'if-match': '"1"' } });
+    expect(outOfReach.status).toBe(409);
+    expect(outOfReach.body.error.code).toBe('customer_out_of_reach');
+    const customer = (await api.call('GET', `/deals/${deal.id}`, { as: REP })).body.customerId;
+    const customerNow = await api.call('GET', `/customers/${customer}`, { as: 'director-east' });
+    expect((await api.call('PATCH', `/customers/${customer}`, { as: 'director-east', body: { ownerId: OTHER_TEAM_REP }, headers: { 'if-match': customerNow.headers.get('etag')! } })).status).toBe(200);
     const moved = await api.call('PATCH', `/deals/${deal.id}`, { as: 'director-east', body: { ownerId: OTHER_TEAM_REP }, headers: { 'if-match': '"1"' } });
     expect(moved.status).toBe(200);
     expect(moved.body).toMatchObject({ ownerId: OTHER_TEAM_REP, teamId: 'east-commercial', regionId: 'east' });
