@@ -16,6 +16,7 @@ import { jobRoutes } from './routes/jobs.ts';
 import { customerValueRoutes } from './routes/customer-value.ts';
 import { careRoutes } from './routes/care.ts';
 import { partnerRoutes } from './routes/partners.ts';
+import { targetRoutes } from './routes/targets.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
 export type { AppDeps } from './types.ts';
@@ -54,5 +55,6 @@ export function createApp(deps: AppDeps) {
   app.route('/', customerValueRoutes(deps));
   app.route('/', careRoutes(deps));
   app.route('/', partnerRoutes(deps));
+  app.route('/', targetRoutes(deps));
   return app;
 }
