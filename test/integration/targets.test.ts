@@ -287,3 +287,41 @@ describe('history: last year’s actual shares, from the actuals aggregates', ()
     expect(none.body.error.fields).toHaveProperty('method');
   });
 });
+
+describe('progress', () => {
+  it('equals the orders summed by hand for a rep, a team, a region and the company', async () => {
+    const api2 = await testApi({ demo: true });
+    const year = new Date().getUTCFullYear();
+    const company = await api2.call('POST', '/targets', { as: 'vp', body: { fiscalYear: year, amount: 12_000_000_000, tiers: { base: 12_000_000_000, sprint: 13_000_000_000, challenge: 15_000_000_000 } } });
+    const regions = await api2.call('POST', `/targets/${company.body.id}/allocations`, { as: 'vp', body: { dimension: 'region', method: 'weights', weights: { east: 60, south: 40 } } });
+    const east = regions.body.children.find((c: any) => c.key === 'east');
+    const teams = await api2.call('POST', `/targets/${east.id}/allocations`, { as: 'vp', body: { dimension: 'team', method: 'even' } });
+    const team = teams.body.children.find((c: any) => c.key === 'east-enterprise');
+    const reps = await api2.call('POST', `/targets/${team.id}/allocations`, { as: 'vp', body: { dimension: 'rep', method: 'even' } });
+    const rep = reps.body.children.find((c: any) => c.key === 'rep-east-enterprise-1');
+    const today = new Date().toISOString().slice(0, 10);
+    const orders: [string, number][] = [['rep-east-enterprise-1', 300_000], ['rep-east-enterprise-1', 200_000], ['rep-east-enterprise-2', 150_000], ['rep-east-commercial-1', 90_000], ['rep-south-enterprise-1', 60_000]];
+    for (const [who, amount] of orders) {
+      const customer = (await api2.call('GET', '/customers?tier=C&limit=1', { as: who })).body.items[0];
+      expect((await api2.call('POST', `/customers/${customer.id}/orders`, { as: who, body: { amount, date: today, productLineId: 'crm-suite' } })).status).toBe(201);
+    }
+    const now = new Date();
+    const daysInMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0)).getUTCDate();
+    const elapsed = (now.getUTCMonth() + (now.getUTCDate() - 1 + now.getUTCHours() / 24) / daysInMonth) / 12;
+    for (const [node, as, actual] of [
+      [rep, 'rep-east-enterprise-1', 500_000],
+      [team, 'manager-east-enterprise', 650_000],
+      [east, 'director-east', 740_000],
+      [company.body, 'vp', 800_000],
+    ] as const) {
+      const res = await api2.call('GET', `/targets/${node.id}/progress`, { as });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.actual).toBe(actual);
+      expect(res.body.expectedBasis).toBe('elapsed_share');
+      expect(Math.abs(res.body.expectedToDate - node.tiers.base * elapsed)).toBeLessThanOrEqual(node.tiers.base * 0.001);
+      expect(res.body.gap).toBe(res.body.expectedToDate - actual);
+      expect(res.body.attainment.base).toBeCloseTo(actual / node.tiers.base, 4);
+    }
+    expect((await api2.call('GET', `/targets/${rep.id}/progress`, { as: 'rep-east-enterprise-2' })).status).toBe(404);
+  });
+});

@@ -1,5 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { createTargetService } from '#shared/goals/service';
+import { createProgressService } from '#shared/goals/progress-service';
 import * as s from '#shared/goals/schemas';
 import { idParam, listQuery, pageOf, route } from '../openapi.ts';
 import { validationHook } from '../middleware.ts';
@@ -10,6 +12,7 @@ export function targetRoutes(deps: AppDeps) {
   const targets = createTargetService(deps);
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const tag = 'Goals';
+  const progress = createProgressService(deps);
 
   app.openapi(
     route({ method: 'post', path: '/targets', summary: 'Set the company target of a fiscal year with its tiers (vp, admin)', tag, body: s.createTarget, response: s.targetView, status: 201, extraResponses: { 409: 'A company target for that fiscal year exists' } }),
@@ -36,6 +39,27 @@ export function targetRoutes(deps: AppDeps) {
       extraResponses: { 409: 'Already allocated along this dimension' },
     }),
     async (c) => c.json((await targets.allocate(c.get('session'), c.req.valid('param').id, c.req.valid('json'))) as never, 201),
+  );
+  app.openapi(
+    route({
+      method: 'get',
+      path: '/targets/{id}/progress',
+      summary: 'Actual vs target: attainment per tier, expected to date (elapsed share or last year’s seasonality), gap, pace, run-rate projection',
+      tag,
+      params: idParam,
+      response: z.object({
+        targetId: z.string(),
+        actual: z.number(),
+        attainment: z.object({ base: z.number(), sprint: z.number(), challenge: z.number() }),
+        expectedToDate: z.number(),
+        expectedBasis: z.enum(['elapsed_share', 'last_year_seasonality']),
+        gap: z.number(),
+        pace: z.number().nullable(),
+        runRateProjection: z.number().nullable(),
+        elapsedShare: z.number(),
+      }).passthrough(),
+    }),
+    async (c) => c.json((await progress.progress(c.get('session'), c.req.valid('param').id)) as never, 200),
   );
   return app;
 }
