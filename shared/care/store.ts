@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor, type Page } from '#shared/core/pagination';
 import { hasRole, isOrgWide, type Principal } from '#shared/core/principal';
 import { fromItem, type Item } from '#shared/core/query';
 import { tableDefinition, type IndexName } from '#shared/core/table';
-import type { TransactItem } from '#shared/core/write';
+import { setIfVersion, type TransactItem } from '#shared/core/write';
 import type { Customer } from '#shared/customers/schemas';
 import { transactRetrying } from '#shared/process/store';
 import type { NpsCounts } from './rules.ts';
@@ -19,25 +19,8 @@ import type { NpsCounts } from './rules.ts';
  * loses an update.
  */
 export function updateCustomerCare(db: Db, before: Customer, after: Customer): TransactItem {
-  const names: Record<string, string> = { '#version': 'version', '#updatedAt': 'updatedAt' };
-  const values: Record<string, unknown> = { ':read': before.version, ':one': 1, ':now': after.updatedAt };
-  const sets = ['#version = #version + :one', '#updatedAt = :now'];
-  for (const attribute of ['intent', 'care'] as const) {
-    if (JSON.stringify(before[attribute]) === JSON.stringify(after[attribute])) continue;
-    names[`#${attribute}`] = attribute;
-    values[`:${attribute}`] = after[attribute];
-    sets.push(`#${attribute} = :${attribute}`);
-  }
-  return {
-    Update: {
-      TableName: db.tableName,
-      Key: keys.customer(before.id),
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      ConditionExpression: '#version = :read',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    },
-  };
+  const changed = Object.fromEntries((['intent', 'care'] as const).filter((a) => JSON.stringify(before[a]) !== JSON.stringify(after[a])).map((a) => [a, after[a]]));
+  return setIfVersion(db, keys.customer(before.id), changed, before.version, after.updatedAt);
 }
 
 export async function readCustomer(db: Db, id: string): Promise<Customer | undefined> {

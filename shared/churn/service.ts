@@ -8,7 +8,7 @@ import { conflict, forbidden, notFound } from '#shared/core/errors';
 import { canSee, canWriteSalesRecords, dataScope, hasRole, type Principal } from '#shared/core/principal';
 import { fromItem, queryIndex } from '#shared/core/query';
 import type { Session } from '#shared/core/session';
-import { transact } from '#shared/core/write';
+import { setIfVersion, transact } from '#shared/core/write';
 import type { Customer } from '#shared/customers/schemas';
 import { customerScope } from '#shared/customers/rules';
 import { reportMonths, reportScope } from '#shared/process/funnel';
@@ -52,15 +52,7 @@ export function createChurnService({ db, clock, engine }: ChurnDeps) {
       await transact(
         db,
         [
-          {
-            Update: {
-              TableName: db.tableName,
-              Key: keys.customer(customerId),
-              UpdateExpression: 'SET risk = :r, version = version + :one, updatedAt = :at',
-              ConditionExpression: 'version = :v',
-              ExpressionAttributeValues: { ':r': risk, ':one': 1, ':at': risk.assessedAt, ':v': customer.version },
-            },
-          },
+          setIfVersion(db, keys.customer(customerId), { risk }, customer.version, risk.assessedAt),
           auditPut(db, { entityType: 'customer', entityId: customerId, action: 'risk', actorId: principal.userId, at: risk.assessedAt, before: { risk: customer.risk ?? null }, after: { risk }, scope: customerScope(customer) }),
         ],
         () => conflict('version_conflict', 'The customer changed at the same moment; try again'),

@@ -38,3 +38,29 @@ export const putIfVersion = (db: Db, item: Record<string, unknown>, readVersion:
     ExpressionAttributeValues: { ':v': readVersion },
   },
 });
+
+/**
+ * An Update that SETs only the given attributes, plus `version = version + 1` and `updatedAt`, while the item is
+ * still at the version read. Modules that own a few attributes of a shared item (a customer's stats, care, risk…)
+ * write through this, so they never overwrite each other and a client's stale ETag gets a 409.
+ */
+export function setIfVersion(db: Db, key: { PK: string; SK: string }, attributes: Record<string, unknown>, readVersion: number, now: string) {
+  const names: Record<string, string> = { '#version': 'version', '#updatedAt': 'updatedAt' };
+  const values: Record<string, unknown> = { ':read': readVersion, ':one': 1, ':now': now };
+  const sets = ['#version = #version + :one', '#updatedAt = :now'];
+  for (const [i, [attribute, value]] of Object.entries(attributes).entries()) {
+    names[`#a${i}`] = attribute;
+    values[`:a${i}`] = value;
+    sets.push(`#a${i} = :a${i}`);
+  }
+  return {
+    Update: {
+      TableName: db.tableName,
+      Key: key,
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: '#version = :read',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+}

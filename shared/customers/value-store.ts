@@ -3,7 +3,7 @@ import type { Db } from '#shared/core/db';
 import { keys } from '#shared/core/keys';
 import { auditPut } from '#shared/core/audit';
 import { fromItem } from '#shared/core/query';
-import { putIfAbsent, type TransactItem } from '#shared/core/write';
+import { putIfAbsent, setIfVersion, type TransactItem } from '#shared/core/write';
 import { orderItem } from '#shared/process/store';
 import type { Order } from '#shared/process/schemas';
 import { customerScope } from './rules.ts';
@@ -20,32 +20,15 @@ import { actualsWrites } from '#shared/goals/actuals';
  * and a PATCH holding an older ETag gets a 409 instead of a lost update.
  */
 export function valueUpdate(db: Db, before: Customer, after: Customer) {
-  const names: Record<string, string> = { '#version': 'version', '#updatedAt': 'updatedAt' };
-  const values: Record<string, unknown> = { ':read': before.version, ':one': 1, ':now': after.updatedAt };
-  const sets = ['#version = #version + :one', '#updatedAt = :now'];
-  const set = (attribute: string, value: unknown) => {
-    const n = Object.keys(names).length;
-    names[`#a${n}`] = attribute;
-    values[`:a${n}`] = value;
-    sets.push(`#a${n} = :a${n}`);
-  };
-  if (after.stats && !sameValue(after.stats, before.stats)) set('stats', after.stats);
-  if (after.grade) set('grade', after.grade);
+  const changed: Record<string, unknown> = {};
+  if (after.stats && !sameValue(after.stats, before.stats)) changed.stats = after.stats;
+  if (after.grade) changed.grade = after.grade;
   if (after.tier !== before.tier) {
-    set('tier', after.tier);
+    changed.tier = after.tier;
     // The tier is part of every list's sort key (`?tier=` is a key condition): move the customer in each index.
-    for (const [attribute, value] of Object.entries(keys.customerIndexes(after))) if (attribute.endsWith('SK')) set(attribute, value);
+    for (const [attribute, value] of Object.entries(keys.customerIndexes(after))) if (attribute.endsWith('SK')) changed[attribute] = value;
   }
-  return {
-    Update: {
-      TableName: db.tableName,
-      Key: keys.customer(before.id),
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      ConditionExpression: '#version = :read',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    },
-  };
+  return setIfVersion(db, keys.customer(before.id), changed, before.version, after.updatedAt);
 }
 
 /** An audit entry on the customer's trail (only the fields given are compared). */
