@@ -162,4 +162,10 @@ export const customerView = z.object({
   version: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  stats: z.record(z.string(), z.unknown()).optional().describe('Rolling purchase figures (12-month spend, orders, last order, average interval)'),
+  grade: z.record(z.string(), z.unknown()).optional().describe('The value score behind the tier; see GET /customers/{id}/grade'),
+  intent: z.record(z.string(), z.unknown()).optional().describe('Buying intent: score and hot / warm / cold'),
+  care: z.record(z.string(), z.unknown()).optional().describe('Care signals: next follow-up, open tickets, complaints, latest NPS'),
+  risk: z.record(z.string(), z.unknown()).optional().describe('Assessed risks, derived signals and the resulting level'),
+  health: z.record(z.string(), z.unknown()).optional().describe('Churn health band and the open alert, if any; see GET /customers/{id}/health'),
 });
