@@ -65,3 +65,17 @@ export function countOutcome(db: Db, alert: ChurnAlert, outcome: Outcome, at: st
     },
   }));
 }
+
+/** The open-alerts counters of an alert's scopes: +1 when it opens, −1 when it closes (in the same transaction). */
+export function countOpen(db: Db, alert: Pick<ChurnAlert, 'ownerId' | 'teamId' | 'regionId'>, delta: 1 | -1) {
+  const scopes = ['ALL', `REGION#${alert.regionId}`, ...(alert.teamId ? [`TEAM#${alert.teamId}`] : []), `OWNER#${alert.ownerId}`];
+  return scopes.map((scope) => ({
+    Update: {
+      TableName: db.tableName,
+      Key: keys.churnOpen(scope),
+      UpdateExpression: 'ADD #open :delta SET #type = :type',
+      ExpressionAttributeNames: { '#open': 'open', '#type': 'type' },
+      ExpressionAttributeValues: { ':delta': delta, ':type': 'churn_open' },
+    },
+  }));
+}

@@ -8,7 +8,7 @@ import { transact } from '#shared/core/write';
 import type { Customer } from '#shared/customers/schemas';
 import { computeHealth } from './health.ts';
 import { churnPolicyStore } from './policy.ts';
-import { alertItem, type StoredAlert } from './alerts.ts';
+import { alertItem, countOpen, type StoredAlert } from './alerts.ts';
 
 export type EvaluationDeps = Pick<TaskDeps, 'db' | 'clock' | 'engine'>;
 
@@ -76,7 +76,7 @@ export async function evaluateHealth(
         }
       : undefined;
     try {
-      await transact(deps.db, [updateCustomer, ...(alert ? [{ Put: { TableName: deps.db.tableName, Item: alertItem(alert), ConditionExpression: 'attribute_not_exists(PK)' } }] : [])], () => new Error('changed'));
+      await transact(deps.db, [updateCustomer, ...(alert ? [{ Put: { TableName: deps.db.tableName, Item: alertItem(alert), ConditionExpression: 'attribute_not_exists(PK)' } }, ...countOpen(deps.db, alert, 1)] : [])], () => new Error('changed'));
     } catch (error) {
       // Someone wrote the customer meanwhile (an order, a PATCH): read it again and re-evaluate.
       if (isConditionFailure((error as { cause?: unknown }).cause ?? error)) continue;

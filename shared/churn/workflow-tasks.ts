@@ -9,7 +9,7 @@ import type { Customer } from '#shared/customers/schemas';
 import { computeHealth } from './health.ts';
 import { churnPolicyStore } from './policy.ts';
 import { likelyReasons, winBackPlan } from './recovery.ts';
-import { alertView, countOutcome, getAlert, putAlertIfVersion, type StoredAlert } from './alerts.ts';
+import { alertView, countOpen, countOutcome, getAlert, putAlertIfVersion, type StoredAlert } from './alerts.ts';
 
 /**
  * The churn-recovery workflow's tasks (workflows/churn-recovery.asl.json): analyse → assign → plan → wait for
@@ -103,6 +103,7 @@ async function close(deps: TaskDeps, alert: StoredAlert) {
       },
     },
     ...countOutcome(deps.db, alert, outcome.outcome, at),
+    ...countOpen(deps.db, alert, -1),
   ]);
   await notify(
     deps.db,

@@ -137,6 +137,10 @@ export const keys = {
   /** Revenue actuals per roll-up scope × month (ALL, REGION#r, TEAM#t, REP#u, PL#p and region/team/rep × PL). */
   actuals: (scope: string, month: string): Key => ({ PK: `ACTUALS#${scope}`, SK: month }),
   actualsPartition: (scope: string) => `ACTUALS#${scope}`,
+  /** Revenue per rep within a scope (ALL, REGION#r, TEAM#t) × month: one attribute per rep and currency (dashboard top reps). */
+  topReps: (scope: string, month: string): Key => ({ PK: `TOPREPS#${scope}`, SK: month }),
+  /** Open churn alerts per scope (ALL, REGION#r, TEAM#t, OWNER#u): +1 when an alert opens, −1 when it closes. */
+  churnOpen: (scope: string): Key => ({ PK: `CHURN_OPEN#${scope}`, SK: 'COUNT' }),
 
   // Local workflow engine (infra/local): durable executions, recorded task results, callback tokens.
   execution: (name: string): Key => ({ PK: `EXECUTION#${name}`, SK: 'EXECUTION' }),
@@ -242,6 +246,12 @@ export const targetKeys = {
   /** Sort-key bounds from the root to the end of a node's subtree (ids are ULIDs: '~' sorts after them and '/'). */
   pathRange: (rootId: string, treePath: string) => ({ from: `NODE#${rootId}`, to: `NODE#${treePath}/~` }),
   pointer: (id: string): Key => ({ PK: `TARGET#${id}`, SK: 'TARGET' }),
+  /**
+   * A node found by what it covers (dashboard): place ALL | REGION#r | TEAM#t | REP#u, period YEAR | Q1…Q4 | YYYY-MM.
+   * Nodes of one product line have none. Two nodes covering the same place and period (a team reached through its
+   * region and directly from the company) share one lookup: the latest written wins.
+   */
+  lookup: (fiscalYear: number, place: string, period: string): Key => ({ PK: `TARGET_LOOKUP#${fiscalYear}`, SK: `${place}#${period}` }),
   /** One company target per fiscal year. */
   companyYear: (fiscalYear: number): Key => ({ PK: `TARGET_YEAR#${fiscalYear}`, SK: 'COMPANY' }),
   nodeIndexes: (n: { id: string; fiscalYear: number; dimension: string; key: string; ownerId?: string | null; teamId?: string | null; regionId?: string | null }) => {

@@ -32,6 +32,28 @@ export function scopesOfOrder(order: Pick<Order, 'regionId' | 'teamId' | 'ownerI
 /** The Update items that add an order to its scopes' month (append them to the order's transaction). */
 export function actualsWrites(db: Db, order: Order) {
   const month = order.date.slice(0, 7);
+  return [...rollUps(db, order, month), ...topRepsWrites(db, order, month)];
+}
+
+/** Scopes whose top reps the dashboard shows (everyone, the order's region, its team). */
+export const topRepScopes = (order: Pick<Order, 'regionId' | 'teamId'>) => ['ALL', `REGION#${order.regionId}`, ...(order.teamId ? [`TEAM#${order.teamId}`] : [])];
+
+/** One flat attribute per rep and currency (`r|CNY|<repId>`): ADD needs no map to exist first. */
+export const repAttribute = (currency: string, repId: string) => `r|${currency}|${repId}`;
+
+function topRepsWrites(db: Db, order: Order, month: string) {
+  return topRepScopes(order).map((scope) => ({
+    Update: {
+      TableName: db.tableName,
+      Key: keys.topReps(scope, month),
+      UpdateExpression: 'ADD #rep :amount SET #type = :type, #scope = :scope',
+      ExpressionAttributeNames: { '#rep': repAttribute(order.currency, order.ownerId), '#type': 'type', '#scope': 'scope' },
+      ExpressionAttributeValues: { ':amount': order.amount, ':type': 'top_reps', ':scope': scope },
+    },
+  }));
+}
+
+function rollUps(db: Db, order: Order, month: string) {
   return scopesOfOrder(order).map((scope) => ({
     Update: {
       TableName: db.tableName,

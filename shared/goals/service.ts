@@ -12,7 +12,7 @@ import type { Session } from '#shared/core/session';
 import { putIfAbsent, transact } from '#shared/core/write';
 import { monthsOf, QUARTERS, splitByAmounts, splitTiers, type Tiers } from './allocation.ts';
 import { actualsByKey, actualsByMonth, type ActualsFilter } from './actuals.ts';
-import { nodeItem, pointerItem, readNode, readNodeWithFamily } from './store.ts';
+import { lookupPut, nodeItem, pointerItem, readNode, readNodeWithFamily } from './store.ts';
 import type { Allocate, CreateTarget, Dimension, TargetNode, TargetPointer } from './schemas.ts';
 
 export interface TargetDeps {
@@ -20,8 +20,8 @@ export interface TargetDeps {
   clock: Clock;
 }
 
-/** Children per allocation: each costs a node, a pointer and an audit entry in one 100-item transaction. */
-export const MAX_CHILDREN = 32;
+/** Children per allocation: each costs a node, a pointer, a lookup and an audit entry in one 100-item transaction. */
+export const MAX_CHILDREN = 24;
 
 const scopeOf = (n: Pick<TargetNode, 'ownerId' | 'teamId' | 'regionId'>): ScopeFields => ({ ownerId: n.ownerId, teamId: n.teamId ?? null, regionId: n.regionId ?? null });
 
@@ -174,6 +174,7 @@ export function createTargetService({ db, clock }: TargetDeps) {
           putIfAbsent(db, { ...targetKeys.companyYear(input.fiscalYear), type: 'target_year', fiscalYear: input.fiscalYear, targetId: id }),
           putIfAbsent(db, nodeItem(node)),
           putIfAbsent(db, pointerItem(node)),
+          ...lookupPut(db.tableName, node),
           auditPut(db, { entityType: 'target', entityId: id, action: 'create', actorId: principal.userId, at: now, after: view(node) as never, scope: scopeOf(node) }),
         ],
         (index) => (index === 0 ? conflict('target_exists', `A company target for fiscal year ${input.fiscalYear} already exists`) : conflict('write_conflict', 'Try again')),
@@ -323,6 +324,7 @@ export function createTargetService({ db, clock }: TargetDeps) {
           ...children.flatMap((child) => [
             putIfAbsent(db, nodeItem(child)),
             putIfAbsent(db, pointerItem(child)),
+            ...lookupPut(db.tableName, child),
             auditPut(db, { entityType: 'target', entityId: child.id, action: 'create', actorId: principal.userId, at: now, after: view(child) as never, scope: scopeOf(child) }),
           ]),
         ],

@@ -27,6 +27,25 @@ export function pointerItem(node: TargetNode): Item {
   return { ...targetKeys.pointer(node.id), type: 'target_pointer', ...pointer };
 }
 
+/** Where a node sits for the dashboard: the most specific of rep > team > region, or ALL. */
+export const placeOf = (n: Pick<TargetNode, 'repId' | 'teamId' | 'regionId'>) => (n.repId ? `REP#${n.repId}` : n.teamId ? `TEAM#${n.teamId}` : n.regionId ? `REGION#${n.regionId}` : 'ALL');
+/** The period a node covers: its month, its quarter or the whole year. */
+export const periodOf = (n: Pick<TargetNode, 'quarter' | 'month'>) => n.month ?? n.quarter ?? 'YEAR';
+
+/** The lookup item of a node by place × period (none for product-line nodes): a Put, last writer wins. */
+export function lookupPut(tableName: string, node: TargetNode) {
+  if (node.productLineId) return [];
+  const { id, fiscalYear, dimension, key, amount, currency, tiers, ownerId, regionId, teamId, repId, quarter, month } = node;
+  return [
+    {
+      Put: {
+        TableName: tableName,
+        Item: { ...targetKeys.lookup(fiscalYear, placeOf(node), periodOf(node)), type: 'target_lookup', id, fiscalYear, dimension, key, amount, currency, tiers, ownerId, regionId, teamId, repId, quarter, month },
+      },
+    },
+  ];
+}
+
 /** Ids from the root to the node, inclusive. */
 export const pathIds = (treePath: string) => treePath.split('/');
 

@@ -67,6 +67,10 @@ describe('churn recovery workflow', () => {
     expect(alert.reasons.map((r: any) => r.reason)).toContain('service');
     expect(alert.plan.map((t: any) => t.type)).toContain('service_review');
     expect(alert.snapshot.score).toBe(health.body.score);
+    // The dashboard's open-alerts counter moved with the alert (team and owner scopes).
+    const openAlerts = async (as: string, scope: string) => (await api.call('GET', `/dashboard?period=${month(0)}&scope=${scope}`, { as })).body.churn.openAlerts;
+    expect(await openAlerts(MANAGER, 'team:south-enterprise')).toBe(1);
+    expect(await openAlerts(REP, 'me')).toBe(1);
 
     expect((await api.call('POST', `/churn/alerts/${alert.id}/actions`, { as: REP, body: { type: 'call', note: 'Called the CIO' } })).status).toBe(200);
     expect((await api.call('POST', `/churn/alerts/${alert.id}/outcome`, { as: 'rep-south-enterprise-2', body: { outcome: 'recovered' } })).status).toBe(404);
@@ -75,6 +79,8 @@ describe('churn recovery workflow', () => {
     const closed = await eventually(async () => ((await alertOf(alert.id)).status === 'closed' ? alertOf(alert.id) : undefined), 'closed');
     expect(closed).toMatchObject({ stage: 'closed', outcome: { outcome: 'recovered', by: REP }, actions: [{ type: 'call', by: REP }] });
     expect((await api.call('GET', `/customers/${customer!.id}`, { as: REP })).body.health.openAlertId).toBeUndefined();
+    expect(await openAlerts(MANAGER, 'team:south-enterprise')).toBe(0);
+    expect(await openAlerts('vp', 'company')).toBe(0);
     const report = await api.call('GET', '/reports/churn', { as: MANAGER });
     expect(report.body).toMatchObject({ closed: 1, outcomes: { recovered: 1 }, recoveryRate: 1 });
     expect(report.body.reasons.service).toBe(1);
