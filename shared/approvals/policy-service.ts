@@ -15,13 +15,13 @@ export function createPolicyService({ db, clock }: { db: Db; clock: Clock }) {
   return {
     /** Everyone may read the policy: knowing the rules is part of a transparent process. */
     async get(session: Session): Promise<StoredPolicy> {
-      const { items } = await session.load([keys.approvalPolicy()]);
+      const { items } = await session.load([keys.policy('approval')]);
       return fromPolicyItem(items[0]);
     },
 
     async put(session: Session, policy: ApprovalPolicy, expectedVersion: number): Promise<StoredPolicy> {
       const named = [...new Set(policy.steps.flatMap((s) => (s.approvers.type === 'users' ? s.approvers.userIds : [])))];
-      const { principal, items } = await session.load([keys.approvalPolicy(), ...named.map((id) => keys.user(id))]);
+      const { principal, items } = await session.load([keys.policy('approval'), ...named.map((id) => keys.user(id))]);
       if (!hasRole(principal, 'admin')) throw forbidden('Only an admin changes the approval policy');
       const missing = named.filter((_, i) => !items[i + 1] || items[i + 1]!.active === false);
       if (missing.length) {

@@ -1,7 +1,7 @@
 import type { Db } from '#shared/core/db';
 import type { Clock } from '#shared/core/clock';
 import type { WorkflowEngine } from '#shared/core/workflow-engine';
-import { TaskClosedError } from '#shared/core/workflow-engine';
+import { resumeIfOpen } from '#shared/core/workflow-engine';
 import { keys, type Key } from '#shared/core/keys';
 import { newId } from '#shared/core/ids';
 import { auditPut } from '#shared/core/audit';
@@ -53,7 +53,7 @@ function involved(principal: Principal, a: Approval): boolean {
 export function createApprovalService({ db, clock, engine }: ApprovalDeps) {
   /** Deal (visible), policy, customer tier, owner: the facts an approval is decided on. */
   async function dealFacts(session: Session, dealId: string) {
-    const first = await session.load([keys.deal(dealId), keys.approvalPolicy()]);
+    const first = await session.load([keys.deal(dealId), keys.policy('approval')]);
     const deal = first.items[0] && fromItem<DealRecord>(first.items[0]);
     if (!deal || !canSee(first.principal, dealScope(deal))) throw notFound(`Deal ${dealId}`);
     const second = await session.load([keys.customer(deal.customerId), keys.user(deal.ownerId)]);
@@ -75,16 +75,6 @@ export function createApprovalService({ db, clock, engine }: ApprovalDeps) {
     const approval = items[0] && fromItem<StoredApproval>(items[0]);
     if (!approval || !involved(principal, approval)) throw notFound(`Approval ${id}`);
     return { principal, approval, items };
-  }
-
-  async function resume(token: string | undefined, send: (token: string) => Promise<void>) {
-    if (!token) return;
-    try {
-      await send(token);
-    } catch (error) {
-      // The wait already ended (SLA passed at the same moment): the workflow's escalate step sees the decision.
-      if (!(error instanceof TaskClosedError)) throw error;
-    }
   }
 
   return {
@@ -207,7 +197,7 @@ export function createApprovalService({ db, clock, engine }: ApprovalDeps) {
         ],
         () => conflict('decision_conflict', 'Someone decided on this approval at the same moment; read it again'),
       );
-      if (closed) await resume(approval.pendingToken, (token) => engine.sendTaskSuccess(token, { stepId: step.id, status: next.steps[next.currentStep]!.status }));
+      if (closed) await resumeIfOpen(approval.pendingToken, (token) => engine.sendTaskSuccess(token, { stepId: step.id, status: next.steps[next.currentStep]!.status }));
       return approvalView(next);
     },
 
@@ -222,7 +212,7 @@ export function createApprovalService({ db, clock, engine }: ApprovalDeps) {
       await transact(db, [putApprovalIfVersion(db, next, approval.version), ...(step ? clearInbox(db, approval, step) : []), releaseDeal(db, approval, 'RECALLED', now)], () =>
         conflict('decision_conflict', 'The approval changed at the same moment; read it again'),
       );
-      await resume(approval.pendingToken, (token) => engine.sendTaskFailure(token, 'Recalled', `Recalled by ${principal.userId}`));
+      await resumeIfOpen(approval.pendingToken, (token) => engine.sendTaskFailure(token, 'Recalled', `Recalled by ${principal.userId}`));
       return approvalView(next);
     },
   };

@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '#shared/core/db';
 import type { Clock } from '#shared/core/clock';
-import { TaskClosedError, type WorkflowEngine } from '#shared/core/workflow-engine';
+import { resumeIfOpen, type WorkflowEngine } from '#shared/core/workflow-engine';
 import { keys, indexPartition } from '#shared/core/keys';
 import { auditPut } from '#shared/core/audit';
 import { conflict, forbidden, notFound } from '#shared/core/errors';
@@ -116,12 +116,8 @@ export function createChurnService({ db, clock, engine }: ChurnDeps) {
       const at = clock.now().toISOString();
       const next: StoredAlert = { ...alert, outcome: { ...input, by: principal.userId, at }, pendingToken: undefined, updatedAt: at, version: alert.version + 1 };
       await transact(db, [putAlertIfVersion(db, next, alert.version)], () => conflict('alert_changed', 'The alert changed at the same moment; try again'));
-      try {
-        await engine.sendTaskSuccess(alert.pendingToken, { outcome: input.outcome });
-      } catch (error) {
-        // The SLA ran out at the same moment: the workflow's escalate step sees the outcome and closes with it.
-        if (!(error instanceof TaskClosedError)) throw error;
-      }
+      // If the SLA ran out at the same moment, the workflow's escalate step sees the outcome and closes with it.
+      await resumeIfOpen(alert.pendingToken, (token) => engine.sendTaskSuccess(token, { outcome: input.outcome }));
       return alertView(next);
     },
 
@@ -132,7 +128,7 @@ export function createChurnService({ db, clock, engine }: ChurnDeps) {
       const scope = reportScope(principal, query, { team: query.teamId ? found : undefined, region: query.regionId ? found : undefined });
       if (scope.kind === 'owner') throw forbidden('Churn reports cover a team or more; ask your manager');
       const months = reportMonths(query, clock.now());
-      const partition = keys.churnStats(scope.kind === 'all' ? 'ALL' : `${scope.kind === 'team' ? 'TEAM' : 'REGION'}#${scope.id}`, '').PK;
+      const partition = keys.churnStatsPartition(keys.funnelScope(scope.kind, scope.id));
       const out = await db.doc.send(
         new QueryCommand({ TableName: db.tableName, KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to', ExpressionAttributeValues: { ':pk': partition, ':from': months.from, ':to': months.to } }),
       );

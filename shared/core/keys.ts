@@ -96,8 +96,6 @@ export const keys = {
   /** Admin policies (approval, churn, grading, care…): the one in force, and every saved version. */
   policy: (name: string): Key => ({ PK: `POLICY#${name}`, SK: 'CURRENT' }),
   policyVersion: (name: string, version: number): Key => ({ PK: `POLICY#${name}`, SK: `VERSION#${String(version).padStart(6, '0')}` }),
-  approvalPolicy: (): Key => ({ PK: 'POLICY#approval', SK: 'CURRENT' }),
-  approvalPolicyVersion: (version: number): Key => ({ PK: 'POLICY#approval', SK: `VERSION#${String(version).padStart(6, '0')}` }),
   approval: (id: string): Key => ({ PK: `APPROVAL#${id}`, SK: 'APPROVAL' }),
   approvalRequesterIndex: (requesterId: string, createdAt: string, id: string) => ({ GSI1PK: `REQUESTER#${requesterId}`, GSI1SK: `${createdAt}#${id}` }),
   /** One item per person a pending step waits on (assignee or their delegate); deleted when the step closes. */
@@ -130,6 +128,7 @@ export const keys = {
   churnAlertSortPrefix: (status?: string) => `CHURN#${status ? `${status}#` : ''}`,
   /** Churn outcomes per scope (TEAM#t, REGION#r, ALL) × month of closing: recovery rate and reasons. */
   churnStats: (scope: string, month: string): Key => ({ PK: `CHURN_STATS#${scope}`, SK: month }),
+  churnStatsPartition: (scope: string) => `CHURN_STATS#${scope}`,
 
   /** The latest run of a scheduled job (GET /jobs shows it). */
   jobRun: (name: string): Key => ({ PK: `JOB#${name}`, SK: 'LATEST' }),

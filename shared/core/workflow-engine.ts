@@ -49,3 +49,16 @@ export class ExecutionNotFoundError extends Error {
     this.name = 'ExecutionNotFoundError';
   }
 }
+
+/**
+ * Sends a decision to a waiting task, accepting that the wait may have ended at the same moment (an SLA timeout):
+ * the workflow's timeout branch then finds the decision already recorded, so a closed task is not an error here.
+ */
+export async function resumeIfOpen(token: string | undefined, send: (token: string) => Promise<void>): Promise<void> {
+  if (!token) return;
+  try {
+    await send(token);
+  } catch (error) {
+    if (!(error instanceof TaskClosedError)) throw error;
+  }
+}

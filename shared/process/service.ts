@@ -238,7 +238,7 @@ export function createDealService({ db, clock }: DealDeps) {
      */
     async moveStage(session: Session, id: string, input: MoveStage, expectedVersion?: number): Promise<Deal> {
       const winning = input.stage === WON;
-      const { principal, items } = await session.load([keys.deal(id), keys.pipeline(), keys.approvalPolicy(), ...(winning ? [gradingPolicyStore.key()] : [])]);
+      const { principal, items } = await session.load([keys.deal(id), keys.pipeline(), keys.policy('approval'), ...(winning ? [gradingPolicyStore.key()] : [])]);
       const deal = visibleDeal(principal, items[0], id);
       assertCanWriteDeals(principal);
       assertUnlocked(deal);
