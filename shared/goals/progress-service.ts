@@ -6,7 +6,7 @@ import type { Session } from '#shared/core/session';
 import { targetKeys } from '#shared/core/keys';
 import { actualsByMonth } from './actuals.ts';
 import { computeProgress, periodMonths } from './progress.ts';
-import { canSeeTarget } from './service.ts';
+import { canSeeTarget } from './rules.ts';
 import { readNode } from './store.ts';
 import type { TargetPointer } from './schemas.ts';
 

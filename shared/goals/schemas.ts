@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { entityId } from '#shared/core/schemas';
 import { currency } from '#shared/process/schemas';
 
 /** Goals: the target tree (company → region / product line / team / rep / quarter / month), with tiers. */
