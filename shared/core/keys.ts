@@ -251,6 +251,14 @@ export const targetKeys = {
    * region and directly from the company) share one lookup: the latest written wins.
    */
   lookup: (fiscalYear: number, place: string, period: string): Key => ({ PK: `TARGET_LOOKUP#${fiscalYear}`, SK: `${place}#${period}` }),
+  /** Revisions and pace suggestions of a node live in its pointer's partition (GET /targets/{id}/revisions: one Query). */
+  revision: (targetId: string, revisionId: string): Key => ({ PK: `TARGET#${targetId}`, SK: `REVISION#${revisionId}` }),
+  revisionPrefix: 'REVISION#',
+  /** At most one pace suggestion per node and period (the node's own period: YYYY, YYYY-Qn or YYYY-MM). */
+  paceGuard: (targetId: string, period: string): Key => ({ PK: `TARGET#${targetId}`, SK: `PACE#${period}` }),
+  /** Superseded versions of a node, oldest first (the node itself is the current one). */
+  version: (targetId: string, version: number): Key => ({ PK: `TARGET#${targetId}`, SK: `VERSION#${String(version).padStart(4, '0')}` }),
+  versionPrefix: 'VERSION#',
   /** One company target per fiscal year. */
   companyYear: (fiscalYear: number): Key => ({ PK: `TARGET_YEAR#${fiscalYear}`, SK: 'COMPANY' }),
   nodeIndexes: (n: { id: string; fiscalYear: number; dimension: string; key: string; ownerId?: string | null; teamId?: string | null; regionId?: string | null }) => {
