@@ -1,10 +1,29 @@
 import type { Db } from '#shared/core/db';
 import { keys } from '#shared/core/keys';
 import { bucketOf } from '#shared/core/histogram';
+import type { TransactItem } from '#shared/core/write';
+import { cascadeRevision, closeRevisionItems } from '#shared/goals/revision-apply';
 import type { Approval, ApprovalStatus, ApprovalStep } from './schemas.ts';
 import { inboxDelete } from './store.ts';
 
 /** Transaction items shared by every way an approval or a step ends. */
+
+/** What closing an approval does to its subject, in the closing transaction: a deal is unlocked, a target revised or unlocked. */
+export function releaseSubject(db: Db, approval: Approval, status: ApprovalStatus, at: string): TransactItem[] {
+  return approval.subject.type === 'target' ? closeRevisionItems(db, approval, status, at) : [releaseDeal(db, approval, status, at)];
+}
+
+/** Work that follows a close outside its transaction (idempotent: the workflow may run it again after a retry). */
+export async function afterClose(db: Db, approval: Approval, at: string): Promise<void> {
+  if (approval.subject.type === 'target' && approval.status === 'APPROVED') await cascadeRevision(db, approval, at);
+}
+
+/** What the requester is told about the subject when the approval ends. */
+export function outcomeText(approval: Approval): string {
+  if (approval.subject.type === 'deal') return 'the deal is unlocked';
+  const r = approval.revision!;
+  return approval.status === 'APPROVED' ? `version ${r.fromVersion + 1} of the target (${r.newAmount} ${r.currency}) applies from ${r.effectiveFrom}` : 'the target is unchanged';
+}
 
 /** Unlocks the deal and records the outcome and the terms it covered (the won criterion reads them). */
 export function releaseDeal(db: Db, approval: Approval, status: ApprovalStatus, at: string) {

@@ -61,18 +61,43 @@ export interface Terms {
   paymentTermsDays: number;
 }
 
+/** What a target revision asks for (subject type `target`): the node, its amounts before and after, from when. */
+export interface RevisionTerms {
+  revisionId: string;
+  fiscalYear: number;
+  rootId: string;
+  treePath: string;
+  reason: string;
+  currency: string;
+  oldAmount: number;
+  newAmount: number;
+  oldTiers: { base: number; sprint: number; challenge: number };
+  newTiers: { base: number; sprint: number; challenge: number };
+  /** The node's version before (and the revision that had made it); approval creates fromVersion + 1. */
+  fromVersion: number;
+  fromRevisionId?: string;
+  /** When the superseded version had applied from (kept in its snapshot). */
+  fromEffectiveFrom: string;
+  effectiveFrom: string;
+}
+
+export const SUBJECT_TYPES = ['deal', 'target'] as const;
+
 export interface Approval {
   id: string;
-  subject: { type: 'deal'; id: string; title: string };
+  /** A deal (terms, customerTier) or a target revision (revision). */
+  subject: { type: (typeof SUBJECT_TYPES)[number]; id: string; title: string };
   requesterId: string;
   ownerId: string;
   teamId?: string;
-  regionId: string;
+  regionId?: string;
   reason: string;
   status: ApprovalStatus;
+  /** The version of the policy that chose the steps (the approval policy for deals, the goals policy for targets). */
   policyVersion: number;
-  terms: Terms;
-  customerTier: string;
+  terms?: Terms;
+  revision?: RevisionTerms;
+  customerTier?: string;
   steps: ApprovalStep[];
   /** Index of the step being decided; -1 before the first. */
   currentStep: number;
@@ -86,13 +111,17 @@ export interface Approval {
 const decisionView = z.object({ decision: z.enum(['approve', 'reject']), actorId: z.string(), onBehalfOf: z.string().optional(), comment: z.string().optional(), at: z.string() });
 export const approvalView = z.object({
   id: z.string(),
-  subject: z.object({ type: z.literal('deal'), id: z.string(), title: z.string() }),
+  subject: z.object({ type: z.enum(SUBJECT_TYPES), id: z.string(), title: z.string() }),
   requesterId: z.string(),
   ownerId: z.string(),
   reason: z.string(),
   status: z.enum(APPROVAL_STATUSES),
   policyVersion: z.number(),
-  terms: z.object({ amount: z.number(), currency: z.string(), discountPct: z.number(), paymentTermsDays: z.number() }),
+  terms: z.object({ amount: z.number(), currency: z.string(), discountPct: z.number(), paymentTermsDays: z.number() }).optional(),
+  revision: z
+    .object({ revisionId: z.string(), reason: z.string(), currency: z.string(), oldAmount: z.number(), newAmount: z.number(), fromVersion: z.number(), effectiveFrom: z.string() })
+    .passthrough()
+    .optional(),
   steps: z.array(
     z.object({
       id: z.string(),

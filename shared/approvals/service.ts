@@ -15,7 +15,7 @@ import { requiredSteps } from './policy.ts';
 import { activeDelegate, resolveApprovers, usersById, type Approver } from './resolve.ts';
 import { applyDecision, assertRecallable, buildSteps, currentStep, decidingFor, withoutInterested } from './rules.ts';
 import { approvalItem, approvalView, putApprovalIfVersion, type StoredApproval } from './store.ts';
-import { clearInbox, countDecisionTime, releaseDeal } from './finish.ts';
+import { clearInbox, countDecisionTime, releaseSubject } from './finish.ts';
 import type { Approval } from './schemas.ts';
 
 export interface ApprovalDeps {
@@ -42,7 +42,7 @@ interface DealRecord {
 }
 
 const CLOSED_STAGES = new Set(['won', 'lost']);
-const dealScope = (d: { ownerId: string; teamId?: string; regionId: string }) => ({ ownerId: d.ownerId, teamId: d.teamId, regionId: d.regionId });
+const dealScope = (d: { ownerId: string; teamId?: string; regionId?: string }) => ({ ownerId: d.ownerId, teamId: d.teamId, regionId: d.regionId });
 
 /** Everyone an approval involves may read it: the deal's scope, the requester, every assignee, delegate and decider. */
 function involved(principal: Principal, a: Approval): boolean {
@@ -209,7 +209,7 @@ export function createApprovalService({ db, clock, engine }: ApprovalDeps) {
       const step = currentStep(approval);
       const steps = approval.steps.map((s, i) => (i === approval.currentStep && s.status === 'PENDING' ? { ...s, status: 'RECALLED' as const, decidedAt: now, inbox: [] } : s));
       const next: StoredApproval = { ...approval, status: 'RECALLED', steps, decidedAt: now, updatedAt: now, version: approval.version + 1, pendingToken: undefined };
-      await transact(db, [putApprovalIfVersion(db, next, approval.version), ...(step ? clearInbox(db, approval, step) : []), releaseDeal(db, approval, 'RECALLED', now)], () =>
+      await transact(db, [putApprovalIfVersion(db, next, approval.version), ...(step ? clearInbox(db, approval, step) : []), ...releaseSubject(db, approval, 'RECALLED', now)], () =>
         conflict('decision_conflict', 'The approval changed at the same moment; read it again'),
       );
       await resumeIfOpen(approval.pendingToken, (token) => engine.sendTaskFailure(token, 'Recalled', `Recalled by ${principal.userId}`));

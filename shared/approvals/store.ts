@@ -43,11 +43,13 @@ export function inboxPut(db: Db, approval: Approval, userId: string, delegation?
         // Enough to show the inbox from the entries alone (one Query).
         summary: {
           title: approval.subject.title,
-          dealId: approval.subject.id,
+          subjectType: approval.subject.type,
+          subjectId: approval.subject.id,
+          ...(approval.subject.type === 'deal' ? { dealId: approval.subject.id } : {}),
           requesterId: approval.requesterId,
           stepName: approval.steps[approval.currentStep]?.name,
-          amount: approval.terms.amount,
-          currency: approval.terms.currency,
+          amount: approval.terms?.amount ?? approval.revision?.newAmount,
+          currency: approval.terms?.currency ?? approval.revision?.currency,
           dueAt: approval.steps[approval.currentStep]?.dueAt,
         },
         ...(delegation ?? {}),

@@ -5,7 +5,7 @@ import { notify, type NewNotification } from '#shared/notifications/service';
 import { currentStep, escalationTargets, nextMove } from './rules.ts';
 import { getApproval, inboxPut, putApprovalIfVersion, type StoredApproval } from './store.ts';
 import { activeDelegate, usersById } from './resolve.ts';
-import { clearInbox, countEscalation, releaseDeal } from './finish.ts';
+import { afterClose, clearInbox, countEscalation, outcomeText, releaseSubject } from './finish.ts';
 import type { Approval, ApprovalStatus } from './schemas.ts';
 
 /**
@@ -40,7 +40,11 @@ function resultNotifications(a: Approval): NewNotification[] {
     }
   }
   if (a.status !== 'PENDING' && a.decidedAt) {
-    notes.push({ userId: a.requesterId, kind: `approval.${a.status.toLowerCase()}`, title: `Approval ${a.status.toLowerCase()}`, body: `${label(a)} is ${a.status.toLowerCase()}; the deal is unlocked`, approvalId: a.id, at: a.decidedAt, event: `${a.id}/final/${a.status}` });
+    // A target's owner hears about a revision of their target too.
+    const told = [...new Set([a.requesterId, ...(a.subject.type === 'target' ? [a.ownerId] : [])])];
+    for (const userId of told) {
+      notes.push({ userId, kind: `approval.${a.status.toLowerCase()}`, title: `Approval ${a.status.toLowerCase()}`, body: `${label(a)} is ${a.status.toLowerCase()}; ${outcomeText(a)}`, approvalId: a.id, at: a.decidedAt, event: `${a.id}/final/${a.status}` });
+    }
   }
   return notes;
 }
@@ -51,7 +55,7 @@ async function finish(deps: TaskDeps, approval: StoredApproval, status: Approval
   const step = currentStep(approval);
   const steps = approval.steps.map((s, i) => (i === approval.currentStep && s.status === 'PENDING' ? { ...s, status: status === 'EXPIRED' ? ('EXPIRED' as const) : s.status, decidedAt: at, inbox: [] } : s));
   const next: StoredApproval = { ...approval, status, steps, decidedAt: at, updatedAt: at, version: approval.version + 1, pendingToken: undefined };
-  await transact(deps.db, [putApprovalIfVersion(deps.db, next, approval.version), ...(step ? clearInbox(deps.db, approval, step) : []), releaseDeal(deps.db, approval, status, at)], stale);
+  await transact(deps.db, [putApprovalIfVersion(deps.db, next, approval.version), ...(step ? clearInbox(deps.db, approval, step) : []), ...releaseSubject(deps.db, approval, status, at)], stale);
   return next;
 }
 
@@ -60,11 +64,14 @@ export async function advance(event: { approvalId: string }, deps: TaskDeps) {
   let approval = await load(deps, event.approvalId);
   const move = nextMove(approval);
   if (move.kind === 'closed') {
+    // A retry after a crash finishes what the close started.
+    await afterClose(deps.db, approval, approval.decidedAt ?? deps.clock.now().toISOString());
     await notify(deps.db, [...resultNotifications(approval), ...recallNotifications(approval)]);
     return { done: true, status: approval.status, step: null };
   }
   if (move.kind === 'finish') {
     approval = await finish(deps, approval, move.status);
+    await afterClose(deps.db, approval, approval.decidedAt!);
     await notify(deps.db, resultNotifications(approval));
     return { done: true, status: approval.status, step: null };
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { entityId, isoDate } from '#shared/core/schemas';
+import { entityId } from '#shared/core/schemas';
+import { calendarDate } from '#shared/process/schemas';
 
 /**
  * Target revisions: a change of a target's amount with a recorded reason. People request them (they go through
@@ -18,7 +19,7 @@ export const requestRevision = z.strictObject({
   reason: z.enum(REVISION_REASONS),
   evidence: z.string().trim().min(1).max(4000),
   /** The first day the new amount applies; period children that end before it keep their amounts. */
-  effectiveFrom: isoDate,
+  effectiveFrom: calendarDate,
   /** Turn this pace suggestion into the request (it is then `requested`). */
   fromSuggestionId: entityId.optional(),
 });
@@ -71,7 +72,8 @@ export interface TargetVersion {
   currency: string;
   /** From when this version applied (the creation date for version 1) until the next one's effectiveFrom. */
   effectiveFrom: string;
+  /** The revision that made this version (none for version 1) and, once superseded, the one that replaced it. */
   revisionId?: string;
-  reason?: RevisionReason;
+  supersededBy?: string;
   createdAt: string;
 }

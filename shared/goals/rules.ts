@@ -23,7 +23,7 @@ export function canAllocate(principal: Principal, n: Pick<TargetNode, 'teamId' |
 }
 
 /** The API's view of a node: no storage path. */
-export const view = ({ treePath, allocationMethods, ...node }: TargetNode) => node;
+export const view = ({ treePath, allocationMethods, appliedRevisionId, ...node }: TargetNode) => ({ ...node, targetVersion: node.targetVersion ?? 1 });
 export const summary = (n: TargetNode) => ({ id: n.id, dimension: n.dimension, key: n.key, amount: n.amount, currency: n.currency, tiers: n.tiers });
 
 /** What a child along a dimension may be keyed by, and where it then sits (owner, region, team…). */
@@ -50,3 +50,7 @@ export function dimensionProblem(node: TargetNode, dimension: Dimension): string
       return node.month ? 'This target is already for a month' : undefined;
   }
 }
+
+/** Whoever may allocate a node may ask to revise it; so may its owner (a rep their own target). */
+export const canRequestRevision = (principal: Principal, n: Pick<TargetNode, 'ownerId' | 'teamId' | 'regionId'>) =>
+  canAllocate(principal, n) || (!!n.ownerId && n.ownerId === principal.userId);

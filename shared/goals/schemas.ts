@@ -79,6 +79,13 @@ export interface TargetNode {
   /** Dimensions this node has been decomposed along (each at most once), with how. */
   allocatedDimensions: Dimension[];
   allocationMethods?: Partial<Record<Dimension, string>>;
+  /** The target's version (1 until a revision is approved) and the day it applies from (absent for version 1). */
+  targetVersion?: number;
+  effectiveFrom?: string;
+  /** The revision whose amounts this node carries (the cascade's idempotency mark). */
+  appliedRevisionId?: string;
+  /** Set while a revision of this node awaits approval: allocation and other revisions wait. */
+  lockedByApprovalId?: string;
   version: number;
   createdBy: string;
   createdAt: string;
@@ -111,6 +118,9 @@ export const targetView = summary.extend({
   quarter: z.string().optional(),
   month: z.string().optional(),
   allocatedDimensions: z.array(z.string()),
+  targetVersion: z.number(),
+  effectiveFrom: z.string().optional(),
+  lockedByApprovalId: z.string().optional(),
   version: z.number(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -119,5 +129,7 @@ export const targetTreeView = targetView.extend({
   children: z.array(targetView),
   /** Root first, parent last: summaries only (id, dimension, key, amount, tiers). */
   path: z.array(summary),
+  /** Per allocated dimension: this target minus its children's sum (0 until a child alone is revised). */
+  unallocated: z.record(z.string(), z.number()),
 });
 export const allocationView = z.object({ target: targetView, dimension: z.string(), method: z.string(), children: z.array(targetView) });

@@ -144,6 +144,8 @@ export function createTargetService({ db, clock }: TargetDeps) {
         ...view(node),
         children: children.filter((c) => canSeeTarget(principal, c)).sort((a, b) => (a.dimension + a.key < b.dimension + b.key ? -1 : 1)).map(view),
         path: path.map(summary),
+        // After a child's revision its siblings no longer sum to this target: what is left (or over) per dimension.
+        unallocated: Object.fromEntries(node.allocatedDimensions.map((d) => [d, node.amount - children.filter((c) => c.dimension === d).reduce((sum, c) => sum + c.amount, 0)])),
       };
     },
 
@@ -174,6 +176,7 @@ export function createTargetService({ db, clock }: TargetDeps) {
       const problem = dimensionProblem(node, input.dimension);
       if (problem) throw invalid(problem, { dimension: problem });
       if (node.allocatedDimensions.includes(input.dimension)) throw conflict('already_allocated', `This target is already allocated by ${input.dimension}`);
+      if (node.lockedByApprovalId) throw conflict('target_locked', `A revision of this target awaits approval ${node.lockedByApprovalId}`);
 
       const valid = await candidates(node, input.dimension);
       const explicit = input.amounts ?? input.weights;

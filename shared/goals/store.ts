@@ -50,19 +50,14 @@ export function lookupPut(tableName: string, node: TargetNode) {
 export const pathIds = (treePath: string) => treePath.split('/');
 
 /**
- * The node, its ancestors and its children in one Query: the key range runs from the root to the end of the node's
- * subtree, and the filter keeps the path (the ids in the node's path) and the direct children (parentId). One round trip
- * while that range stays under 1 MB (a couple of thousand nodes); further pages are read if it ever does not.
+ * Nodes on the key range from the root to the end of a node's subtree, filtered to the node's path (matched by id:
+ * key attributes cannot be filtered on) plus `extra`. One round trip while the range stays under 1 MB (a couple of
+ * thousand nodes); further pages are read if it ever does not.
  */
-export async function readNodeWithFamily(db: Db, pointer: TargetPointer): Promise<{ node?: TargetNode; path: TargetNode[]; children: TargetNode[] }> {
+async function queryLineage(db: Db, pointer: Pick<TargetPointer, 'fiscalYear' | 'rootId' | 'treePath'>, extra: { filter: string; values: Record<string, unknown> }): Promise<TargetNode[]> {
   const range = targetKeys.pathRange(pointer.rootId, pointer.treePath);
   const ids = pathIds(pointer.treePath);
-  const values: Record<string, unknown> = {
-    ':pk': targetKeys.treePartition(pointer.fiscalYear, pointer.rootId),
-    ':from': range.from,
-    ':to': range.to,
-    ':id': pointer.id,
-  };
+  const values: Record<string, unknown> = { ':pk': targetKeys.treePartition(pointer.fiscalYear, pointer.rootId), ':from': range.from, ':to': range.to, ...extra.values };
   ids.forEach((id, i) => (values[`:s${i}`] = id));
   const items: Item[] = [];
   let start: Record<string, unknown> | undefined;
@@ -71,8 +66,7 @@ export async function readNodeWithFamily(db: Db, pointer: TargetPointer): Promis
       new QueryCommand({
         TableName: db.tableName,
         KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-        // Key attributes cannot be filtered on: the path is matched by id (the range holds only this tree).
-        FilterExpression: `id IN (${ids.map((_, i) => `:s${i}`).join(', ')}) OR parentId = :id`,
+        FilterExpression: `id IN (${ids.map((_, i) => `:s${i}`).join(', ')}) OR ${extra.filter}`,
         ExpressionAttributeValues: values,
         ConsistentRead: true,
         ExclusiveStartKey: start,
@@ -81,16 +75,30 @@ export async function readNodeWithFamily(db: Db, pointer: TargetPointer): Promis
     items.push(...(out.Items ?? []));
     start = out.LastEvaluatedKey;
   } while (start);
-  const nodes = items.map((item) => fromItem<TargetNode>(item));
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  return {
-    node: byId.get(pointer.id),
-    path: ids.slice(0, -1).map((id) => byId.get(id)).filter((n): n is TargetNode => !!n),
-    children: nodes.filter((n) => n.parentId === pointer.id),
-  };
+  return items.map((item) => fromItem<TargetNode>(item));
+}
+
+const ancestors = (nodes: TargetNode[], treePath: string) =>
+  pathIds(treePath)
+    .slice(0, -1)
+    .map((id) => nodes.find((n) => n.id === id))
+    .filter((n): n is TargetNode => !!n);
+
+/** The node, its ancestors (root first) and its direct children: one Query. */
+export async function readNodeWithFamily(db: Db, pointer: TargetPointer): Promise<{ node?: TargetNode; path: TargetNode[]; children: TargetNode[] }> {
+  const nodes = await queryLineage(db, pointer, { filter: 'parentId = :id', values: { ':id': pointer.id } });
+  return { node: nodes.find((n) => n.id === pointer.id), path: ancestors(nodes, pointer.treePath), children: nodes.filter((n) => n.parentId === pointer.id) };
+}
+
+/** The node, its ancestors (root first) and its whole subtree (the node included): one Query. */
+export async function readLineage(db: Db, pointer: Pick<TargetPointer, 'id' | 'fiscalYear' | 'rootId' | 'treePath'>): Promise<{ node?: TargetNode; path: TargetNode[]; subtree: TargetNode[] }> {
+  const below = `${pointer.treePath}/`;
+  const nodes = await queryLineage(db, pointer, { filter: 'begins_with(treePath, :below)', values: { ':below': below } });
+  return { node: nodes.find((n) => n.id === pointer.id), path: ancestors(nodes, pointer.treePath), subtree: nodes.filter((n) => n.id === pointer.id || n.treePath.startsWith(below)) };
 }
 
 export async function readNode(db: Db, pointer: TargetPointer): Promise<TargetNode | undefined> {
   const out = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: targetKeys.node(pointer.fiscalYear, pointer.rootId, pointer.treePath), ConsistentRead: true }));
   return out.Item ? fromItem<TargetNode>(out.Item) : undefined;
 }
+
