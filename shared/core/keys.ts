@@ -140,6 +140,14 @@ export const keys = {
   topReps: (scope: string, month: string): Key => ({ PK: `TOPREPS#${scope}`, SK: month }),
   /** Open churn alerts per scope (ALL, REGION#r, TEAM#t, OWNER#u): +1 when an alert opens, −1 when it closes. */
   churnOpen: (scope: string): Key => ({ PK: `CHURN_OPEN#${scope}`, SK: 'COUNT' }),
+  /** Open deals per roll-up scope (the actuals' scopes) × month of expected close: one Query reads a period's months. */
+  pipelineOpen: (scope: string, month: string): Key => ({ PK: `PIPELINE#${scope}`, SK: month }),
+  pipelineOpenPartition: (scope: string) => `PIPELINE#${scope}`,
+  /** A manager's forecast adjustment for a scope (ALL, REGION#r, TEAM#t, REP#u) × period (YYYY, YYYY-Qn, YYYY-MM), and every save. */
+  forecast: (scope: string, period: string): Key => ({ PK: `FORECAST#${scope}#${period}`, SK: 'CURRENT' }),
+  forecastSave: (scope: string, period: string, version: number): Key => ({ PK: `FORECAST#${scope}#${period}`, SK: `SAVE#${String(version).padStart(6, '0')}` }),
+  forecastPartition: (scope: string, period: string) => `FORECAST#${scope}#${period}`,
+  forecastSavePrefix: 'SAVE#',
 
   // Local workflow engine (infra/local): durable executions, recorded task results, callback tokens.
   execution: (name: string): Key => ({ PK: `EXECUTION#${name}`, SK: 'EXECUTION' }),

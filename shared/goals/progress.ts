@@ -1,6 +1,7 @@
 import type { MonthActuals } from './actuals.ts';
 import type { TargetNode } from './schemas.ts';
 import { monthsOf } from './allocation.ts';
+import type { PipelineFigures } from './open-pipeline.ts';
 
 /**
  * Progress of one target node, pure. Periods are calendar months of the fiscal year (fiscal = calendar year):
@@ -55,5 +56,31 @@ export function computeProgress(node: Pick<TargetNode, 'fiscalYear' | 'quarter' 
     pace: expectedToDate > 0 ? ratio(actual, expectedToDate) : null,
     runRateProjection: elapsedShare > 0 ? Math.round(actual / elapsedShare) : null,
     elapsedShare: Math.round(elapsedShare * 10_000) / 10_000,
+  };
+}
+
+export interface PipelineProgress {
+  openDeals: number;
+  /** Unweighted amount of the open deals expected to close in the period. */
+  openPipeline: number;
+  /** Σ open amount × stage probability. */
+  weightedPipeline: number;
+  /** What is still needed for the base tier: max(0, base − actual). */
+  remaining: number;
+  /** openPipeline ÷ remaining (null when nothing remains). */
+  coverage: number | null;
+  /** Forecast categories: closed is the actual; commit, best case and pipeline are open deals by their category (omitted ones in none). */
+  forecast: { closed: number; commit: number; bestCase: number; pipeline: number };
+}
+
+export function pipelineProgress(base: number, actual: number, figures: PipelineFigures): PipelineProgress {
+  const remaining = Math.max(0, base - actual);
+  return {
+    openDeals: figures.openDeals,
+    openPipeline: figures.openAmount,
+    weightedPipeline: figures.weightedPipeline,
+    remaining,
+    coverage: remaining > 0 ? Math.round((figures.openAmount / remaining) * 10_000) / 10_000 : null,
+    forecast: { closed: actual, commit: figures.commit, bestCase: figures.bestCase, pipeline: figures.pipeline },
   };
 }

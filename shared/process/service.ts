@@ -18,6 +18,7 @@ import { bookOrder, readCustomerConsistently } from '#shared/customers/value-sto
 import { fromGradingPolicyItem, gradingPolicyStore, type StoredGradingPolicy } from '#shared/customers/grading-policy';
 import { checkMove, criteriaFor, firstStage, fromPipelineItem, kindOf, missingFields, WON } from './pipeline.ts';
 import { moveCounters } from './funnel.ts';
+import { pipelineWrites } from '#shared/goals/open-pipeline-store';
 import {
   applyDealPatch,
   applyMove,
@@ -128,6 +129,8 @@ export function createDealService({ db, clock }: DealDeps) {
       ...counters.map((delta) => counterUpdate(db, delta)),
       occupancyUpdate(db, deal.stage, -1),
       ...(kindOf(input.stage) === 'open' ? [occupancyUpdate(db, input.stage, 1)] : []),
+      // The open pipeline by close month: the new probability, or out of it when won or lost (≤ 8 items; a won move totals ≤ 35).
+      ...pipelineWrites(db, deal, next),
     ];
     if (orderId && !booking) throw new Error('A won move needs the customer it books the order for');
     const booked = orderId ? bookOrder(db, { customer: booking!.customer, order: newOrder(next, orderId, now), policy: booking!.grading, actorId: principal.userId, now }) : undefined;
@@ -187,7 +190,7 @@ export function createDealService({ db, clock }: DealDeps) {
           occupancyUpdate(db, deal.stage, 1),
         ];
         const enterIndex = items.length - 1;
-        await transactRetrying(db, [...items, ...record(response)], (index) =>
+        await transactRetrying(db, [...items, ...pipelineWrites(db, undefined, deal), ...record(response)], (index) =>
           index === enterIndex ? pipelineChanged() : conflict('already_exists', 'A deal with this id already exists'),
         );
         return response;
@@ -227,7 +230,7 @@ export function createDealService({ db, clock }: DealDeps) {
       }
       if (patch.productLineId && !items[reassigning ? 2 : 1]) throw invalid('The product line does not exist', { productLineId: `No product line ${patch.productLineId}` });
       const next = applyDealPatch(deal, patch, owner, clock.now().toISOString());
-      await write(id, [updateDeal(db, deal, next), audit(principal, owner ? 'reassign' : 'update', deal, next)]);
+      await write(id, [updateDeal(db, deal, next), audit(principal, owner ? 'reassign' : 'update', deal, next), ...pipelineWrites(db, deal, next)]);
       return next;
     },
 
