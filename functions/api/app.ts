@@ -17,6 +17,7 @@ import { customerValueRoutes } from './routes/customer-value.ts';
 import { careRoutes } from './routes/care.ts';
 import { partnerRoutes } from './routes/partners.ts';
 import { targetRoutes } from './routes/targets.ts';
+import { targetRevisionRoutes } from './routes/target-revisions.ts';
 import { forecastRoutes } from './routes/forecasts.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import type { AppDeps, AppEnv } from './types.ts';
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', careRoutes(deps));
   app.route('/', partnerRoutes(deps));
   app.route('/', targetRoutes(deps));
+  app.route('/', targetRevisionRoutes(deps));
   app.route('/', forecastRoutes(deps));
   app.route('/', dashboardRoutes(deps));
   return app;
