@@ -2,7 +2,9 @@
  * What every Task state runs locally: the bound module's `run`, in-process, made durable.
  * - Each call is a visit of its state, numbered per execution run; replaying the execution from its input
  *   calls the same states in the same order, so (execution, state, visit) finds the recorded outcome and
- *   returns it instead of running the task again.
+ *   returns it instead of running the task again. Inside a Map, iterations interleave in whatever order I/O
+ *   finishes, so there a visit is numbered per (state, hash of its input): each iteration's input (its item) is
+ *   its own. Such inputs must not carry $$.State.EnteredTime or other values that differ on a replay.
  * - A callback task gets a token minted from that triple (aws-local-stepfunctions only has one static
  *   $$.Task.Token per run), opens it with a persisted deadline, runs its handler once, then waits for a
  *   decision written by sendTaskSuccess/Failure — in this process (woken at once) or another (polled) — or
@@ -26,7 +28,7 @@ export type TaskHandlers = NonNullable<NonNullable<RunOptions['overrides']>['tas
 export const TOKEN_PLACEHOLDER = '__LOCAL_TASK_TOKEN__';
 const TOKEN_PREFIX = 'ltk1.';
 
-export const mintToken = (executionKey: string, state: string, visit: number) =>
+export const mintToken = (executionKey: string, state: string, visit: string | number) =>
   TOKEN_PREFIX + createHash('sha256').update(`${executionKey}\n${state}\n${visit}`).digest('base64url');
 export const isTokenShaped = (token: string) => /^ltk1\.[A-Za-z0-9_-]{43}$/.test(token);
 
@@ -172,15 +174,16 @@ export function createTaskHandlers(ctx: RunContext): TaskHandlers {
   const handlers: TaskHandlers = {};
   for (const task of ctx.workflow.tasks.values()) {
     handlers[task.state] = (input) => {
-      const visit = (visits.get(task.state) ?? 0) + 1;
-      visits.set(task.state, visit);
-      return ctx.track(visitTask(ctx, task, visit, input, Date.now())) as ReturnType<TaskHandlers[string]>;
+      const lane = task.inMap ? createHash('sha256').update(JSON.stringify(input ?? null)).digest('base64url').slice(0, 16) : '';
+      const n = (visits.get(`${task.state}\n${lane}`) ?? 0) + 1;
+      visits.set(`${task.state}\n${lane}`, n);
+      return ctx.track(visitTask(ctx, task, lane ? `${lane}.${n}` : String(n), input, Date.now())) as ReturnType<TaskHandlers[string]>;
     };
   }
   return handlers;
 }
 
-async function visitTask(ctx: RunContext, task: BoundTask, visit: number, stateInput: unknown, enteredAt: number): Promise<unknown> {
+async function visitTask(ctx: RunContext, task: BoundTask, visit: string, stateInput: unknown, enteredAt: number): Promise<unknown> {
   const { input, timeoutSeconds } = timedInput(task, stateInput); // throws States.Runtime before anything runs
   let outcome: StepOutcome;
   try {
@@ -197,7 +200,7 @@ async function visitTask(ctx: RunContext, task: BoundTask, visit: number, stateI
 const eventOf = (task: BoundTask, input: unknown) => viaJson(task.integration === 'invoke' ? (input as { Payload?: unknown })?.Payload : input);
 const nowIso = (ctx: RunContext) => ctx.deps.clock.now().toISOString();
 
-async function invoke(ctx: RunContext, task: BoundTask, visit: number, input: unknown, timeoutSeconds: number): Promise<StepOutcome> {
+async function invoke(ctx: RunContext, task: BoundTask, visit: string, input: unknown, timeoutSeconds: number): Promise<StepOutcome> {
   const run = ctx.track(
     (async () => {
       let outcome: StepOutcome;
@@ -245,7 +248,7 @@ function timer(ms: number, signal: AbortSignal): { fired: Promise<void>; cancel:
 }
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-async function callback(ctx: RunContext, task: BoundTask, visit: number, input: unknown, timeoutSeconds: number, enteredAt: number): Promise<StepOutcome> {
+async function callback(ctx: RunContext, task: BoundTask, visit: string, input: unknown, timeoutSeconds: number, enteredAt: number): Promise<StepOutcome> {
   const token = mintToken(ctx.executionKey, task.state, visit);
   const now = ctx.deps.clock.now();
   const open =

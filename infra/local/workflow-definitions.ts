@@ -22,6 +22,8 @@ export interface BoundTask {
   /** `lambda:invoke` wraps the result as `{ Payload }` and passes `Parameters.Payload` as the event; a bare Lambda ARN does neither. */
   integration: 'invoke' | 'direct';
   callback: boolean;
+  /** Inside a Map's processor: iterations interleave, so its visits are told apart by their input (task-bindings.ts). */
+  inMap: boolean;
   /** The state's TimeoutSeconds; ASL's default (99999999) when it has neither this nor TimeoutSecondsPath. */
   timeoutSeconds: number;
   /**
@@ -65,12 +67,12 @@ export const fakeFunctionArn = (placeholder: string) => `arn:aws:lambda:local:00
 type State = Record<string, unknown> & { Type: string };
 type Machine = { States: Record<string, State>; TimeoutSeconds?: number };
 
-/** Every state of a machine, nested Parallel branches and Map processors included. */
-function* allStates(machine: Machine): Generator<[string, State]> {
+/** Every state of a machine, nested Parallel branches and Map processors included, and whether it runs inside a Map. */
+function* allStates(machine: Machine, inMap = false): Generator<[string, State, boolean]> {
   for (const [name, state] of Object.entries(machine.States)) {
-    yield [name, state];
-    const nested = [...((state.Branches as Machine[]) ?? []), state.Iterator, state.ItemProcessor].filter(Boolean) as Machine[];
-    for (const child of nested) yield* allStates(child);
+    yield [name, state, inMap];
+    for (const branch of (state.Branches as Machine[]) ?? []) yield* allStates(branch, inMap);
+    for (const processor of [state.Iterator, state.ItemProcessor].filter(Boolean) as Machine[]) yield* allStates(processor, true);
   }
 }
 
@@ -84,7 +86,7 @@ export async function loadWorkflow(workflow: WorkflowDefinition, rootDir: string
   const definition = JSON.parse(text) as Machine;
   const placeholderOf = new Map(Object.keys(workflow.tasks).map((p) => [fakeFunctionArn(p), p]));
   const tasks = new Map<string, BoundTask>();
-  for (const [state, def] of allStates(definition)) {
+  for (const [state, def, inMap] of allStates(definition)) {
     if (def.Type !== 'Task') continue;
     const resource = String(def.Resource);
     const parameters = (def.Parameters ?? {}) as Record<string, unknown>;
@@ -107,6 +109,7 @@ export async function loadWorkflow(workflow: WorkflowDefinition, rootDir: string
       run: module.run,
       integration,
       callback,
+      inMap,
       timeoutSeconds: typeof def.TimeoutSeconds === 'number' ? def.TimeoutSeconds : ASL_DEFAULT_TIMEOUT_SECONDS,
       ...(typeof def.TimeoutSecondsPath === 'string' ? { timeoutSecondsPath: def.TimeoutSecondsPath } : {}),
     });

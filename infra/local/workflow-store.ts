@@ -36,7 +36,7 @@ export interface TokenRecord {
   token: string;
   executionKey: string;
   state: string;
-  visit: number;
+  visit: string;
   status: TokenStatus;
   /** The callback handler has returned (it stored the token); a replay must not run it again. */
   handlerDone: boolean;
@@ -139,14 +139,14 @@ export class WorkflowStore {
     return found;
   }
 
-  async getStep(key: string, state: string, visit: number): Promise<StepOutcome | undefined> {
+  async getStep(key: string, state: string, visit: string | number): Promise<StepOutcome | undefined> {
     const item = await this.get(keys.executionStep(key, state, visit));
     if (!item) return undefined;
     return item.status === 'SUCCEEDED' ? { status: 'SUCCEEDED', output: parse(item.output) } : { status: 'FAILED', ...failureOf(item)! };
   }
 
   /** Records a task's outcome once; if one is recorded already, that one stands and is returned. */
-  async recordStep(key: string, state: string, visit: number, outcome: StepOutcome, at: string): Promise<StepOutcome> {
+  async recordStep(key: string, state: string, visit: string | number, outcome: StepOutcome, at: string): Promise<StepOutcome> {
     const { status, ...rest } = outcome;
     const payload = status === 'SUCCEEDED' ? { output: json((rest as { output: unknown }).output) ?? 'null' } : (rest as TaskFailure);
     try {
@@ -165,7 +165,7 @@ export class WorkflowStore {
       token,
       executionKey: String(item.executionKey),
       state: String(item.state),
-      visit: Number(item.visit),
+      visit: String(item.visit),
       status: item.status as TokenStatus,
       handlerDone: item.handlerDone === true,
       waitStartedAt: String(item.waitStartedAt),

@@ -154,7 +154,8 @@ export const keys = {
   /** Sparse: present only while the execution runs, so start-up finds what to resume with one Query. */
   runningExecutionIndex: (name: string) => ({ GSI1PK: 'EXECUTIONS#RUNNING', GSI1SK: name }),
   runningExecutionsPartition: 'EXECUTIONS#RUNNING',
-  executionStep: (name: string, state: string, visit: number): Key => ({
+  /** visit: a number (padded, so steps sort) or `<input hash>.<n>` inside a Map. */
+  executionStep: (name: string, state: string, visit: string | number): Key => ({
     PK: `EXECUTION#${name}`,
     SK: `STEP#${state}#${String(visit).padStart(4, '0')}`,
   }),
@@ -281,4 +282,92 @@ export const targetKeys = {
   },
   sortPrefix: (fiscalYear: number, dimension?: string, key?: string) => `TARGET#${fiscalYear}#${dimension ? `${dimension}#${key ? `${key}#` : ''}` : ''}`,
   allPartition: 'TARGETS',
+} as const;
+
+/**
+ * Recognition and incentives (shared/team). A user's badges and incentives are item collections (newest first by
+ * award time / ULID); a review cycle's award guard sits beside the badges, so a retried close awards nothing twice.
+ * Per-rep monthly counters the actuals do not hold (NPS answers by customer owner, customers created per owner)
+ * share one item per month with flat attributes per rep, so a leaderboard of any size reads one item per month.
+ */
+export const motivationKeys = {
+  recognition: (userId: string, at: string, id: string): Key => ({ PK: `RECOGNITIONS#${userId}`, SK: `RECOGNITION#${at}#${id}` }),
+  recognitionPartition: (userId: string) => `RECOGNITIONS#${userId}`,
+  recognitionPrefix: 'RECOGNITION#',
+  /** At most one badge of a kind per user and review cycle (conditional Put in the award's transaction). */
+  cycleAward: (userId: string, cycleId: string, badge: string): Key => ({ PK: `RECOGNITIONS#${userId}`, SK: `AWARD#${cycleId}#${badge}` }),
+  incentive: (userId: string, id: string): Key => ({ PK: `INCENTIVES#${userId}`, SK: `INCENTIVE#${id}` }),
+  incentivePartition: (userId: string) => `INCENTIVES#${userId}`,
+  incentivePrefix: 'INCENTIVE#',
+  repStats: (month: string): Key => ({ PK: 'REP_STATS', SK: month }),
+} as const;
+
+/**
+ * Training (shared/team/training*). A course is found by id and listed by category (GSI4). One catalogue item lists
+ * every required course with the roles it is required for, so a user's compliance is that item (read with the
+ * session) plus one Query of the user's enrolments (GSI1 `TRAINING#<userId>`). The guard in the course's partition
+ * keeps one enrolment per user × course.
+ */
+export const trainingKeys = {
+  course: (id: string): Key => ({ PK: `COURSE#${id}`, SK: 'COURSE' }),
+  courseIndexes: (c: { id: string; category: string }) => ({ GSI4PK: 'COURSES', GSI4SK: `COURSE#${c.category}#${c.id}` }),
+  coursesPartition: 'COURSES',
+  courseSortPrefix: (category?: string) => `COURSE#${category ? `${category}#` : ''}`,
+  catalogue: (): Key => ({ PK: 'TRAINING#CATALOGUE', SK: 'REQUIRED' }),
+  enrolment: (id: string): Key => ({ PK: `ENROLMENT#${id}`, SK: 'ENROLMENT' }),
+  enrolmentIndexes: (e: { userId: string; courseId: string }) => ({ GSI1PK: `TRAINING#${e.userId}`, GSI1SK: `ENROLMENT#${e.courseId}` }),
+  learnerPartition: (userId: string) => `TRAINING#${userId}`,
+  enrolmentSortPrefix: 'ENROLMENT#',
+  enrolmentGuard: (courseId: string, userId: string): Key => ({ PK: `COURSE#${courseId}`, SK: `LEARNER#${userId}` }),
+} as const;
+
+/**
+ * Cross-department requests (shared/team/collab*). A request and its comments share a partition; lists are the
+ * requester's (GSI1) and the target department's (GSI2), newest first; GSI3 holds a request only while it is open or
+ * accepted, sorted by due time, so overdue ones are one key range. Resolution counters: one item per department.
+ */
+export const collabKeys = {
+  request: (id: string): Key => ({ PK: `COLLAB#${id}`, SK: 'REQUEST' }),
+  comment: (requestId: string, commentId: string): Key => ({ PK: `COLLAB#${requestId}`, SK: `COMMENT#${commentId}` }),
+  partition: (requestId: string) => `COLLAB#${requestId}`,
+  commentPrefix: 'COMMENT#',
+  requestIndexes: (r: { id: string; requesterId: string; toDepartment: string; createdAt: string; dueAt: string; open: boolean }) => ({
+    GSI1PK: `COLLAB#REQUESTER#${r.requesterId}`,
+    GSI1SK: `${r.createdAt}#${r.id}`,
+    GSI2PK: `COLLAB#DEPT#${r.toDepartment}`,
+    GSI2SK: `${r.createdAt}#${r.id}`,
+    ...(r.open ? { GSI3PK: `COLLAB#OPEN#${r.toDepartment}`, GSI3SK: `${r.dueAt}#${r.id}` } : {}),
+  }),
+  requesterPartition: (userId: string) => `COLLAB#REQUESTER#${userId}`,
+  departmentPartition: (department: string) => `COLLAB#DEPT#${department}`,
+  openPartition: (department: string) => `COLLAB#OPEN#${department}`,
+  stats: (department: string): Key => ({ PK: 'STATS#collab-resolution', SK: `DEPT#${department}` }),
+  statsPartition: 'STATS#collab-resolution',
+} as const;
+
+/**
+ * Commissions (shared/commissions). A plan and its assignees are one item collection; everything about one user's
+ * commission (which plan for which period, one guard per covered month, final statements) is another, so a
+ * statement's fixed keys are one BatchGet. Orders get a sparse GSI1 entry under their owner, by date, in their own
+ * partition name (`ORDERS#OWNER#…`, not `OWNER#…`) so the owner's customer/deal/alert lists never see them.
+ */
+export const commissionKeys = {
+  plan: (id: string): Key => ({ PK: `COMMISSION_PLAN#${id}`, SK: 'PLAN' }),
+  planIndexes: (p: { id: string; period: string }) => ({ GSI4PK: 'COMMISSION_PLANS', GSI4SK: `${p.period}#${p.id}` }),
+  plansPartition: 'COMMISSION_PLANS',
+  plansPeriodPrefix: (period: string) => `${period}#`,
+  planAssignee: (planId: string, userId: string): Key => ({ PK: `COMMISSION_PLAN#${planId}`, SK: `ASSIGNEE#${userId}` }),
+  planPartition: (planId: string) => `COMMISSION_PLAN#${planId}`,
+  planAssigneePrefix: 'ASSIGNEE#',
+  /** The plan a user has for a statement period (YYYY-MM or YYYY-Qn), with a copy of its terms (plans never change). */
+  assignment: (userId: string, period: string): Key => ({ PK: `COMMISSION#${userId}`, SK: `PERIOD#${period}` }),
+  /** One per month a user's plan covers: a second plan overlapping any of its months fails the condition (409). */
+  monthGuard: (userId: string, month: string): Key => ({ PK: `COMMISSION#${userId}`, SK: `MONTH#${month}` }),
+  /** A statement finalised by a review cycle, stored as computed then. */
+  statement: (userId: string, period: string): Key => ({ PK: `COMMISSION#${userId}`, SK: `STATEMENT#${period}` }),
+  /** An order under its owner by date (sparse GSI1, written with every order from commissions on). */
+  orderOwnerIndex: (o: { ownerId: string; date: string; id: string }) => ({ GSI1PK: `ORDERS#OWNER#${o.ownerId}`, GSI1SK: `${o.date}#${o.id}` }),
+  ownerOrdersPartition: (ownerId: string) => `ORDERS#OWNER#${ownerId}`,
+  /** Sort-key bounds of the days from…to (YYYY-MM-DD, inclusive). */
+  ownerOrdersRange: (from: string, to: string) => ({ from: `${from}#`, to: `${to}#~` }),
 } as const;
