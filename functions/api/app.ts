@@ -20,6 +20,7 @@ import { targetRoutes } from './routes/targets.ts';
 import { targetRevisionRoutes } from './routes/target-revisions.ts';
 import { forecastRoutes } from './routes/forecasts.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
+import { goalPolicyRoutes } from './routes/goals-policy.ts';
 import { trainingRoutes } from './routes/training.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', targetRevisionRoutes(deps));
   app.route('/', forecastRoutes(deps));
   app.route('/', dashboardRoutes(deps));
+  app.route('/', goalPolicyRoutes(deps));
   app.route('/', trainingRoutes(deps));
   return app;
 }
