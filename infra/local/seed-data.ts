@@ -1,10 +1,15 @@
 import type { Role } from '#shared/core/principal';
 import type { CreateCustomer } from '#shared/customers/schemas';
 
-/** The demo organisation: 2 regions, 4 teams, a vp, 2 directors, 4 managers, 12 reps, finance, ~60 customers. */
+/**
+ * The demo organisation: 2 sales regions with 4 teams, a vp, 2 directors, 4 managers, 12 reps, finance, ~60 customers;
+ * and at head office a finance team and a legal team with a manager each.
+ */
 export const regions = [
   { id: 'east', name: 'East China 华东' },
   { id: 'south', name: 'South China 华南' },
+  // Head office: where the departments sales works with sit (no director, no sales teams).
+  { id: 'hq', name: 'Head Office 总部' },
 ];
 
 export const productLines = [
@@ -18,6 +23,12 @@ export const teams = [
   { id: 'east-commercial', name: 'East Commercial', regionId: 'east', managerId: 'manager-east-commercial' },
   { id: 'south-enterprise', name: 'South Enterprise', regionId: 'south', managerId: 'manager-south-enterprise' },
   { id: 'south-commercial', name: 'South Commercial', regionId: 'south', managerId: 'manager-south-commercial' },
+];
+
+/** Departments sales sends cross-department requests to (one manager each, no reps, so no customers). */
+export const departmentTeams = [
+  { id: 'finance-ops', name: 'Finance Operations', regionId: 'hq', managerId: 'manager-finance-ops', department: 'finance' as const, managerName: 'Fei Ren (Finance Manager)' },
+  { id: 'legal', name: 'Legal', regionId: 'hq', managerId: 'manager-legal', department: 'legal' as const, managerName: 'Lan Shi (Legal Counsel)' },
 ];
 
 const REP_NAMES = ['Li Wei', 'Wang Fang', 'Zhang Min', 'Liu Yang', 'Chen Jing', 'Yang Lei', 'Zhao Li', 'Huang Tao', 'Zhou Xin', 'Wu Hao', 'Xu Lin', 'Sun Qiang'];
@@ -51,6 +62,7 @@ export const users: SeedUser[] = [
   ...teams.flatMap((team, t) =>
     [1, 2, 3].map((n) => user(`rep-${team.id}-${n}`, REP_NAMES[t * 3 + n - 1]!, ['rep'], { teamId: team.id, managerId: team.managerId })),
   ),
+  ...departmentTeams.map((team) => user(team.managerId, team.managerName, ['manager'], { teamId: team.id })),
 ];
 
 const INDUSTRIES = ['Manufacturing', 'Retail', 'Healthcare', 'Logistics', 'Finance', 'Education'];

@@ -5,7 +5,7 @@ import { BOOTSTRAP_ADMIN, bootstrapAdminItem } from '#shared/org/bootstrap';
 import { Session } from '#shared/core/session';
 import { createOrgService } from '#shared/org/service';
 import { createCustomerService } from '#shared/customers/service';
-import { customersFor, productLines, regions, teams, users } from './seed-data.ts';
+import { customersFor, departmentTeams, productLines, regions, teams, users } from './seed-data.ts';
 
 const DEMO_MARKER = { PK: 'SEED', SK: 'DEMO' };
 
@@ -33,9 +33,11 @@ export async function seedDemo(db: Db, clock: Clock): Promise<{ seeded: boolean;
   for (const region of regions) await org.createRegion(session, region);
   for (const line of productLines) await org.createProductLine(session, line);
   for (const team of teams) await org.createTeam(session, { id: team.id, name: team.name, regionId: team.regionId, department: 'sales' });
+  for (const team of departmentTeams) await org.createTeam(session, { id: team.id, name: team.name, regionId: team.regionId, department: team.department });
   for (const user of users) await org.createUser(session, user);
   // Teams were created before their managers existed; name the managers now.
   for (const team of teams) await org.patchTeam(session, team.id, { managerId: team.managerId }, 1);
+  for (const team of departmentTeams) await org.patchTeam(session, team.id, { managerId: team.managerId }, 1);
   const repIds = users.filter((u) => u.roles.includes('rep')).map((u) => u.id);
   const demoCustomers = customersFor(repIds);
   for (const customer of demoCustomers) await customers.create(session, customer);

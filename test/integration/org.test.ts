@@ -47,7 +47,7 @@ describe('organisation reads within scope', () => {
     const region = await ids('director-east');
     expect(region).toHaveLength(1 + 2 + 6);
     expect(region.every((id) => id.includes('east'))).toBe(true);
-    expect(await ids('admin')).toHaveLength(21); // admin, vp, finance, 2 directors, 4 managers, 12 reps
+    expect(await ids('admin')).toHaveLength(23); // admin, vp, finance, 2 directors, 4 sales managers, 12 reps, finance and legal managers
     expect((await api.call('GET', '/users/rep-south-enterprise-1', { as: 'manager-east-enterprise' })).status).toBe(404);
   });
 
@@ -64,7 +64,7 @@ describe('organisation reads within scope', () => {
 
   it('regions and product lines are reference data everyone reads; only admins write', async () => {
     const regions = await api.call('GET', '/regions', { as: 'rep-east-enterprise-1' });
-    expect(regions.body.items.map((r: any) => r.id)).toEqual(['east', 'south']);
+    expect(regions.body.items.map((r: any) => r.id)).toEqual(['east', 'hq', 'south']);
     expect((await api.call('POST', '/regions', { as: 'vp', body: { name: 'North' } })).status).toBe(403);
     const created = await api.call('POST', '/regions', { as: 'admin', body: { id: 'north', name: 'North China 华北' } });
     expect(created.status).toBe(201);
