@@ -22,6 +22,7 @@ import { forecastRoutes } from './routes/forecasts.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { goalPolicyRoutes } from './routes/goals-policy.ts';
 import { trainingRoutes } from './routes/training.ts';
+import { collabRoutes } from './routes/collab.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
 export type { AppDeps } from './types.ts';
@@ -66,5 +67,6 @@ export function createApp(deps: AppDeps) {
   app.route('/', dashboardRoutes(deps));
   app.route('/', goalPolicyRoutes(deps));
   app.route('/', trainingRoutes(deps));
+  app.route('/', collabRoutes(deps));
   return app;
 }
