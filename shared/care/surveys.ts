@@ -17,6 +17,7 @@ import { assertCanWriteCare, emptyCare, npsCategory, npsScope, npsScopeKey, npsS
 import type { CreateSurvey, Survey } from './schemas.ts';
 import { counterAdd, countsOf, updateCustomerCare, writeOnCustomer } from './store.ts';
 import { withCareDerived } from './entries.ts';
+import { repStatsAdd } from '#shared/team/rep-stats';
 
 /** The counter scopes a response counts in: the customer, its owner, team and region, and everyone. */
 const scopesOf = (c: Customer) => [`CUSTOMER#${c.id}`, `OWNER#${c.ownerId}`, ...(c.teamId ? [`TEAM#${c.teamId}`] : []), `REGION#${c.regionId}`, 'ALL'];
@@ -57,9 +58,11 @@ export function createSurveyService({ db, clock }: { db: Db; clock: Clock }) {
               };
               return { items: [guard, surveyPut, ...counters, ...record(response)], customerIndex: 0, result: response };
             }
+            // The owner's answers per month, for the leaderboard's and the review's NPS per rep (shared/team).
+            const byOwner = repStatsAdd(db, now.slice(0, 7), current.ownerId, { [`${category}s`]: 1 });
             const care = { ...emptyCare(), ...current.care, lastNps: input.score, lastNpsAt: now, lastNpsComment: input.comment };
             const after = withCareDerived({ ...current, care, version: current.version + 1, updatedAt: now }, policy);
-            return { items: [updateCustomerCare(db, current, after), surveyPut, ...counters, ...record(response)], customerIndex: 0, result: response };
+            return { items: [updateCustomerCare(db, current, after), surveyPut, ...counters, byOwner, ...record(response)], customerIndex: 0, result: response };
           },
           () => conflict('already_exists', 'This survey was already recorded'),
         );

@@ -18,6 +18,8 @@ import { fromGradingPolicyItem, gradingPolicyStore } from './grading-policy.ts';
 import { tierChangeAudit } from './value-store.ts';
 import { careHookKeys, careOnCustomerWrite } from '#shared/care/customer-hook';
 import { listByIntent, type IntentListing } from '#shared/care/interactions';
+import { repStatsAdd } from '#shared/team/rep-stats';
+import { transactRetrying } from '#shared/process/store';
 
 export interface CustomerDeps {
   db: Db;
@@ -80,7 +82,10 @@ export function createCustomerService({ db, clock }: CustomerDeps) {
       return withIdempotency(db, idempotency, clock.now(), async (record) => {
         const { customer, items: careItems } = careOnCustomerWrite(db, undefined, newCustomer(input, owner, newId(), clock.now().toISOString()), items);
         const response = { status: 201, body: customer };
-        await transact(db, [putIfAbsent(db, item(customer)), audit(principal, 'create', undefined, customer), ...careItems, ...record(response)], () =>
+        // New customers per owner × month (incentives on new_customers, shared/team) count in the same write; the
+        // month item is shared by every owner, so a transaction conflict on it is retried like the order counters.
+        const counted = repStatsAdd(db, customer.createdAt.slice(0, 7), customer.ownerId, { newCustomers: 1 });
+        await transactRetrying(db, [putIfAbsent(db, item(customer)), audit(principal, 'create', undefined, customer), ...careItems, counted, ...record(response)], () =>
           conflict('already_exists', 'A customer with this id already exists'),
         );
         return response;
