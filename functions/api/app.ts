@@ -23,6 +23,9 @@ import { dashboardRoutes } from './routes/dashboard.ts';
 import { goalPolicyRoutes } from './routes/goals-policy.ts';
 import { trainingRoutes } from './routes/training.ts';
 import { collabRoutes } from './routes/collab.ts';
+import { recognitionRoutes } from './routes/recognition.ts';
+import { leaderboardRoutes } from './routes/leaderboard.ts';
+import { incentiveRoutes } from './routes/incentives.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
 export type { AppDeps } from './types.ts';
@@ -68,5 +71,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', goalPolicyRoutes(deps));
   app.route('/', trainingRoutes(deps));
   app.route('/', collabRoutes(deps));
+  app.route('/', recognitionRoutes(deps));
+  app.route('/', leaderboardRoutes(deps));
+  app.route('/', incentiveRoutes(deps));
   return app;
 }
