@@ -26,6 +26,7 @@ import { collabRoutes } from './routes/collab.ts';
 import { recognitionRoutes } from './routes/recognition.ts';
 import { leaderboardRoutes } from './routes/leaderboard.ts';
 import { incentiveRoutes } from './routes/incentives.ts';
+import { commissionRoutes } from './routes/commissions.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
 export type { AppDeps } from './types.ts';
@@ -74,5 +75,6 @@ export function createApp(deps: AppDeps) {
   app.route('/', recognitionRoutes(deps));
   app.route('/', leaderboardRoutes(deps));
   app.route('/', incentiveRoutes(deps));
+  app.route('/', commissionRoutes(deps));
   return app;
 }

@@ -1,7 +1,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '#shared/core/db';
 import { isConditionFailure, isTransactionConflict } from '#shared/core/errors';
-import { keys } from '#shared/core/keys';
+import { commissionKeys, keys } from '#shared/core/keys';
 import { fromItem, type Item } from '#shared/core/query';
 import { transact, type TransactItem } from '#shared/core/write';
 import type { CounterDelta, CounterItem } from './funnel.ts';
@@ -11,7 +11,8 @@ import type { Deal, Order, Pipeline, StageMove } from './schemas.ts';
 
 export const dealItem = (deal: Deal) => ({ ...keys.deal(deal.id), ...keys.dealIndexes(deal), type: 'deal', ...deal });
 export const moveItem = (move: StageMove) => ({ ...keys.dealStageMove(move.dealId, move.id), type: 'deal_stage_move', ...move });
-export const orderItem = (order: Order) => ({ ...keys.order(order.customerId, order.date, order.id), type: 'order', ...order });
+/** The owner's order index (GSI1) lets a commission statement read a rep's orders by date in one Query. */
+export const orderItem = (order: Order) => ({ ...keys.order(order.customerId, order.date, order.id), ...commissionKeys.orderOwnerIndex(order), type: 'order', ...order });
 
 /** Attributes the approvals engine owns on a deal item; deals read them and never write them. */
 const APPROVAL_OWNED = new Set(['lockedByApprovalId', 'approval']);
