@@ -37,7 +37,7 @@ export interface WorkflowRegistry {
 }
 
 /**
- * Product workflows: approvals, churn recovery and the daily customer-care run; performance reviews join later.
+ * Product workflows: approvals, churn recovery, the daily customer-care and goal-pace runs, and performance reviews.
  * test/workflows proves the engine and the CDK wiring with a registry of test workflows as well.
  */
 export const registry: WorkflowRegistry = {
@@ -69,6 +69,14 @@ export const registry: WorkflowRegistry = {
       aslPath: 'workflows/daily-goal-pace.asl.json',
       tasks: { GoalPaceStepFunctionArn: { handler: 'functions/tasks/goal-pace-step' } },
     },
+    {
+      name: 'performance-review',
+      aslPath: 'workflows/performance-review.asl.json',
+      tasks: {
+        ReviewStepFunctionArn: { handler: 'functions/tasks/review-step' },
+        ReviewAwaitFunctionArn: { handler: 'functions/tasks/review-await', callback: true },
+      },
+    },
   ],
   schedules: [
     {
@@ -84,6 +92,20 @@ export const registry: WorkflowRegistry = {
       cron: '30 1 * * *',
       input: { scheduledAt: '{{scheduledAt}}' },
       description: 'Every day at 01:30 UTC: compare each running target with its expected-to-date; off pace opens one revision suggestion per target and period and notifies the owner',
+    },
+    {
+      name: 'monthly-performance-review',
+      workflow: 'performance-review',
+      cron: '0 2 1 * *',
+      input: { cycleId: null, scheduledAt: '{{scheduledAt}}', cadence: 'monthly' },
+      description: 'On the 1st at 02:00 UTC: the performance review of the month before, for every rep',
+    },
+    {
+      name: 'quarterly-performance-review',
+      workflow: 'performance-review',
+      cron: '0 3 1 1,4,7,10 *',
+      input: { cycleId: null, scheduledAt: '{{scheduledAt}}', cadence: 'quarterly' },
+      description: 'On the 1st of each quarter at 03:00 UTC: the performance review of the quarter before, for every rep',
     },
   ],
 };

@@ -27,6 +27,7 @@ import { recognitionRoutes } from './routes/recognition.ts';
 import { leaderboardRoutes } from './routes/leaderboard.ts';
 import { incentiveRoutes } from './routes/incentives.ts';
 import { commissionRoutes } from './routes/commissions.ts';
+import { reviewRoutes } from './routes/reviews.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
 export type { AppDeps } from './types.ts';
@@ -76,5 +77,6 @@ export function createApp(deps: AppDeps) {
   app.route('/', leaderboardRoutes(deps));
   app.route('/', incentiveRoutes(deps));
   app.route('/', commissionRoutes(deps));
+  app.route('/', reviewRoutes(deps));
   return app;
 }

@@ -77,6 +77,10 @@ export class Workflows extends Construct {
       const fn = this.taskFunction(binding.handler);
       definitionSubstitutions[placeholder] = fn.functionArn;
       invoked.add(fn);
+      // A callback task may end its own wait at once (the review's assessment arrived before the wait began).
+      if (binding.callback) {
+        fn.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [`${this.props.environment.STATE_MACHINE_ARN_PREFIX}${workflow.name}`] }));
+      }
     }
 
     const machine = new StateMachine(this, workflow.name, {

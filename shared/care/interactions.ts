@@ -1,3 +1,4 @@
+import { repStatsAdd } from '#shared/team/rep-stats';
 import type { Db } from '#shared/core/db';
 import type { Clock } from '#shared/core/clock';
 import { conflict, invalid } from '#shared/core/errors';
@@ -13,7 +14,7 @@ import type { Customer } from '#shared/customers/schemas';
 import { assertActive, visibleCustomer } from './access.ts';
 import { entryWrites, withCareDerived } from './entries.ts';
 import { carePolicyStore, type CarePolicy } from './policy.ts';
-import { addInteraction, assertCanWriteCare, assertNotFuture, emptyCare, laterContact } from './rules.ts';
+import { addInteraction, assertCanWriteCare, assertNotFuture, emptyCare, followUpStatus, laterContact } from './rules.ts';
 import { CONTACT_TYPES, type CreateInteraction, type Intent, type IntentLevel, type Interaction } from './schemas.ts';
 import { updateCustomerCare, writeOnCustomer } from './store.ts';
 
@@ -27,6 +28,17 @@ export function applyInteraction(customer: Customer, interaction: Pick<Interacti
   const care = { ...emptyCare(), ...customer.care };
   if (CONTACT_TYPES.includes(interaction.type)) care.lastContactAt = laterContact(care.lastContactAt, interaction.at);
   return withCareDerived({ ...customer, intent, care, version: customer.version + 1, updatedAt: now }, policy);
+}
+
+/**
+ * The logger's activity for the month it happened (the review's scorecard reads it): one interaction, and a met
+ * follow-up when a call or visit reaches a customer whose follow-up was due (or due within the week, as the
+ * follow-up list shows it) — on time if by its due time. Earlier contacts are activity only.
+ */
+function activityCount(db: Db, customer: Customer, interaction: Interaction) {
+  const due = customer.care?.nextFollowUpAt;
+  const met = CONTACT_TYPES.includes(interaction.type) && !!due && followUpStatus(due, interaction.at) !== 'later';
+  return repStatsAdd(db, interaction.at.slice(0, 7), interaction.createdBy, { interactions: 1, ...(met ? { followUpsMet: 1, followUpsOnTime: interaction.at <= due! ? 1 : 0 } : {}) });
 }
 
 /** What GET /customers?intent= answers: the customer's summary as its intent entry holds it (no second read). */
@@ -94,7 +106,7 @@ export function createInteractionService({ db, clock }: { db: Db; clock: Clock }
             assertActive(current);
             const after = applyInteraction(current, interaction, policy, now);
             const response = { status: 201, body: { ...interaction, intent: after.intent, nextFollowUpAt: after.care?.nextFollowUpAt } };
-            return { items: [updateCustomerCare(db, current, after), putIfAbsent(db, item), ...entryWrites(db, current, after), ...record(response)], customerIndex: 0, result: response };
+            return { items: [updateCustomerCare(db, current, after), putIfAbsent(db, item), ...entryWrites(db, current, after), activityCount(db, current, interaction), ...record(response)], customerIndex: 0, result: response };
           },
           () => conflict('already_exists', 'This interaction was already recorded'),
         );

@@ -8,7 +8,7 @@ import { fromItem, type Item } from '#shared/core/query';
 import { tableDefinition, type IndexName } from '#shared/core/table';
 import { setIfVersion, type TransactItem } from '#shared/core/write';
 import type { Customer } from '#shared/customers/schemas';
-import { transactRetrying } from '#shared/process/store';
+import { transactRetrying } from '#shared/core/write';
 import type { NpsCounts } from './rules.ts';
 
 /** DynamoDB for the care module: the one way it writes a customer, range queries on its entries, counters. */

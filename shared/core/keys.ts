@@ -371,3 +371,26 @@ export const commissionKeys = {
   /** Sort-key bounds of the days from…to (YYYY-MM-DD, inclusive). */
   ownerOrdersRange: (from: string, to: string) => ({ from: `${from}#`, to: `${to}#~` }),
 } as const;
+
+/**
+ * Performance reviews (shared/reviews). A cycle's id is its period (and team), so a second start of the same cycle
+ * finds the first; a scorecard's and an improvement plan's ids derive from cycle × user, so a retried step finds
+ * its own. Scorecards list per cycle (GSI2 `CYCLE#…`) and per user (GSI1 `OWNER#…`, by period).
+ */
+export const reviewKeys = {
+  cycle: (id: string): Key => ({ PK: `REVIEW_CYCLE#${id}`, SK: 'CYCLE' }),
+  cycleIndexes: (c: { id: string; period: string }) => ({ GSI4PK: 'REVIEW_CYCLES', GSI4SK: `${c.period}#${c.id}` }),
+  cyclesPartition: 'REVIEW_CYCLES',
+  scorecard: (id: string): Key => ({ PK: `SCORECARD#${id}`, SK: 'SCORECARD' }),
+  scorecardIndexes: (s: { id: string; cycleId: string; userId: string; period: string }) => ({
+    GSI1PK: `OWNER#${s.userId}`,
+    GSI1SK: `SCORECARD#${s.period}#${s.cycleId}`,
+    GSI2PK: `CYCLE#${s.cycleId}`,
+    GSI2SK: s.userId,
+  }),
+  cyclePartition: (cycleId: string) => `CYCLE#${cycleId}`,
+  userScorecardPrefix: 'SCORECARD#',
+  plan: (id: string): Key => ({ PK: `IMPROVEMENT_PLAN#${id}`, SK: 'PLAN' }),
+  planIndexes: (p: { id: string; userId: string; createdAt: string }) => ({ GSI1PK: `OWNER#${p.userId}`, GSI1SK: `PLAN#${p.createdAt}#${p.id}` }),
+  userPlanPrefix: 'PLAN#',
+} as const;

@@ -1,6 +1,6 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './db.ts';
-import { conflict, isConditionFailure, failedConditionIndex } from './errors.ts';
+import { conflict, isConditionFailure, isTransactionConflict, failedConditionIndex } from './errors.ts';
 
 export type TransactItem = Record<string, unknown>;
 
@@ -63,4 +63,20 @@ export function setIfVersion(db: Db, key: { PK: string; SK: string }, attributes
       ExpressionAttributeValues: values,
     },
   };
+}
+
+/**
+ * One TransactWriteItems; when it is cancelled only because another transaction touched the same item (hot
+ * funnel counters), it is retried a few times — a cancelled transaction applied nothing.
+ */
+export async function transactRetrying(db: Db, items: TransactItem[], onConditionFailed: (index: number) => Error, attempts = 4): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transact(db, items, onConditionFailed);
+    } catch (error) {
+      const raw = (error as { cause?: unknown }).cause;
+      if (attempt >= attempts || !isTransactionConflict(raw) || isConditionFailure(raw)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt + Math.random() * 20));
+    }
+  }
 }

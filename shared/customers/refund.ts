@@ -8,7 +8,7 @@ import { hasRole } from '#shared/core/principal';
 import { fromItem } from '#shared/core/query';
 import type { Session } from '#shared/core/session';
 import { actualsReversal } from '#shared/goals/actuals-reversal';
-import { transactRetrying } from '#shared/process/store';
+import { transactRetrying } from '#shared/core/write';
 import type { Order } from '#shared/process/schemas';
 import { customerScope } from './rules.ts';
 import type { Customer } from './schemas.ts';

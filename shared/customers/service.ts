@@ -19,7 +19,7 @@ import { tierChangeAudit } from './value-store.ts';
 import { careHookKeys, careOnCustomerWrite } from '#shared/care/customer-hook';
 import { listByIntent, type IntentListing } from '#shared/care/interactions';
 import { repStatsAdd } from '#shared/team/rep-stats';
-import { transactRetrying } from '#shared/process/store';
+import { transactRetrying } from '#shared/core/write';
 
 export interface CustomerDeps {
   db: Db;

@@ -10,7 +10,7 @@ import { fromItem } from '#shared/core/query';
 import type { Session } from '#shared/core/session';
 import type { TransactItem } from '#shared/core/write';
 import { staleVersion } from '#shared/org/service';
-import { transactRetrying } from '#shared/process/store';
+import { transactRetrying } from '#shared/core/write';
 import type { Order } from '#shared/process/schemas';
 import { assertCanWrite, customerScope } from './rules.ts';
 import { isGraded, regrade } from './grading.ts';

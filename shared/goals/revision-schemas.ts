@@ -10,7 +10,8 @@ import { calendarDate } from '#shared/process/schemas';
 export const REVISION_REASONS = ['market_demand', 'competition', 'internal_resources', 'other'] as const;
 export const REVISION_STATUSES = ['suggested', 'pending', 'approved', 'rejected', 'recalled', 'expired', 'requested'] as const;
 export type RevisionStatus = (typeof REVISION_STATUSES)[number];
-export type RevisionReason = (typeof REVISION_REASONS)[number] | 'pace_deviation';
+/** People give one of REVISION_REASONS; the pace check and the performance review suggest with their own. */
+export type RevisionReason = (typeof REVISION_REASONS)[number] | 'pace_deviation' | 'performance_review';
 
 const minor = z.number().int('Use integer minor units (e.g. fen)').min(0).max(1e15);
 
@@ -56,6 +57,8 @@ export interface TargetRevision {
   finding?: PaceFinding;
   fromSuggestionId?: string;
   requestRevisionId?: string;
+  /** A performance review's next-period suggestion: the cycle and the rating behind it. */
+  review?: { cycleId: string; rating: number };
   /** The target version an approved revision created. */
   resultingVersion?: number;
   createdAt: string;

@@ -7,7 +7,8 @@ import { hasRole } from '#shared/core/principal';
 import type { Session } from '#shared/core/session';
 import { staleVersion } from '#shared/org/service';
 import { addedStages, fromPipelineItem, kindOf, pipelineProblems, removedStages } from './pipeline.ts';
-import { markStageRemoved, putPipeline, transactRetrying, unmarkStageRemoved } from './store.ts';
+import { markStageRemoved, putPipeline, unmarkStageRemoved } from './store.ts';
+import { transactRetrying } from '#shared/core/write';
 import type { Pipeline, PipelineInput } from './schemas.ts';
 
 export const pipelineView = (pipeline: Pipeline) => ({ ...pipeline, stages: pipeline.stages.map((stage) => ({ ...stage, kind: kindOf(stage.id) })) });

@@ -42,9 +42,9 @@ import {
   readCustomerTier,
   readDealCollection,
   readDealConsistently,
-  transactRetrying,
   updateDeal,
 } from './store.ts';
+import { transactRetrying } from '#shared/core/write';
 import type { CreateDeal, Deal, MoveStage, PatchDeal, Pipeline } from './schemas.ts';
 
 export interface DealDeps {

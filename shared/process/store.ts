@@ -1,9 +1,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '#shared/core/db';
-import { isConditionFailure, isTransactionConflict } from '#shared/core/errors';
 import { commissionKeys, keys } from '#shared/core/keys';
 import { fromItem, type Item } from '#shared/core/query';
-import { transact, type TransactItem } from '#shared/core/write';
 import type { CounterDelta, CounterItem } from './funnel.ts';
 import type { Deal, Order, Pipeline, StageMove } from './schemas.ts';
 
@@ -124,21 +122,6 @@ export const customerTierCheck = (db: Db, customerId: string, tier: string) => (
   },
 });
 
-/**
- * One TransactWriteItems; when it is cancelled only because another transaction touched the same item (hot
- * funnel counters), it is retried a few times — a cancelled transaction applied nothing.
- */
-export async function transactRetrying(db: Db, items: TransactItem[], onConditionFailed: (index: number) => Error, attempts = 4): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await transact(db, items, onConditionFailed);
-    } catch (error) {
-      const raw = (error as { cause?: unknown }).cause;
-      if (attempt >= attempts || !isTransactionConflict(raw) || isConditionFailure(raw)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt + Math.random() * 20));
-    }
-  }
-}
 
 /** Every item of one partition whose key matches (pages through; partitions here are small). */
 async function queryAll(db: Db, input: { KeyConditionExpression: string; ExpressionAttributeValues: Record<string, unknown>; ConsistentRead?: boolean }): Promise<Item[]> {

@@ -10,7 +10,16 @@ import type { TransactItem } from '#shared/core/write';
  * survey's and the customer's own transaction: a leaderboard or an incentive reads one item per month, however
  * many reps or answers there are. The item grows ~100 bytes per active rep (fine below a few thousand reps).
  */
-export const REP_STATS = { promoters: 'np', passives: 'na', detractors: 'nd', newCustomers: 'nc' } as const;
+export const REP_STATS = {
+  promoters: 'np',
+  passives: 'na',
+  detractors: 'nd',
+  newCustomers: 'nc',
+  /** Interactions the rep logged, and follow-ups they met (a call or visit to a customer with a follow-up due), on time or not. */
+  interactions: 'ia',
+  followUpsMet: 'fm',
+  followUpsOnTime: 'fo',
+} as const;
 export type RepStat = keyof typeof REP_STATS;
 export type RepCounts = Record<RepStat, number>;
 
@@ -33,7 +42,7 @@ export function repStatsAdd(db: Db, month: string, repId: string, add: Partial<R
 /** One rep's counters summed over month items (missing months count zero). */
 export function repCounts(items: (Item | undefined)[], repId: string): RepCounts {
   const sum = (stat: RepStat) => items.reduce((s, item) => s + Number(item?.[repStatAttribute(stat, repId)] ?? 0), 0);
-  return { promoters: sum('promoters'), passives: sum('passives'), detractors: sum('detractors'), newCustomers: sum('newCustomers') };
+  return Object.fromEntries(Object.keys(REP_STATS).map((stat) => [stat, sum(stat as RepStat)])) as RepCounts;
 }
 
 /** NPS by the rule GET /reports/nps uses (% promoters − % detractors, one decimal; null without answers). */

@@ -1,5 +1,5 @@
 import { createApp } from '#functions/api/app';
-import { systemClock } from '#shared/core/clock';
+import { systemClock, type Clock } from '#shared/core/clock';
 import { registry } from '#workflows/index';
 import { createLocalTokenIssuer } from '#infra/local/token-issuer';
 import { LocalWorkflowEngine } from '#infra/local/workflow-engine';
@@ -17,20 +17,22 @@ export interface ApiResponse<T = any> {
  * The API exactly as the local stack builds it, on a fresh DynamoDB Local table, driven through app.request().
  * `demo: true` seeds the demo organisation through the real services.
  */
-export async function testApi(options: { demo?: boolean; stage?: 'local' | 'aws' | 'test'; maxBodyBytes?: number; directory?: IdentityDirectory } = {}) {
+/** `clock` pins "now" for the API, the engine and the seed (e.g. one that starts at a given date and runs on). */
+export async function testApi(options: { demo?: boolean; stage?: 'local' | 'aws' | 'test'; maxBodyBytes?: number; directory?: IdentityDirectory; clock?: Clock } = {}) {
+  const clock = options.clock ?? systemClock;
   const db = await freshTable();
   const issuer = await createLocalTokenIssuer();
-  const engine = new LocalWorkflowEngine({ db, registry });
+  const engine = new LocalWorkflowEngine({ db, registry, clock });
   await engine.resume();
-  await seedAdmin(db, systemClock);
-  if (options.demo) await seedDemo(db, systemClock);
+  await seedAdmin(db, clock);
+  if (options.demo) await seedDemo(db, clock);
   const stage = options.stage ?? 'local';
   const app = createApp({
     stage,
     db,
     engine,
     verifier: issuer.verifier,
-    clock: systemClock,
+    clock,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     devTokens: issuer,
     directory: options.directory,

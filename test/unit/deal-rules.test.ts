@@ -6,7 +6,8 @@ import { DEFAULT_POLICY } from '#shared/approvals/policy';
 import type { Principal } from '#shared/core/principal';
 import { DEFAULT_PIPELINE } from '#shared/process/pipeline';
 import { applyDealPatch, applyMove, assertApproved, assertForecastChange, assertUnlocked, newDeal, newOrder } from '#shared/process/rules';
-import { transactRetrying, updateDeal } from '#shared/process/store';
+import { updateDeal } from '#shared/process/store';
+import { transactRetrying } from '#shared/core/write';
 import type { CreateDeal, Deal } from '#shared/process/schemas';
 
 const NOW = '2026-03-10T08:00:00.000Z';

@@ -13,7 +13,7 @@ const revisionView = z
     id: z.string(),
     targetId: z.string(),
     status: z.enum(REVISION_STATUSES),
-    reason: z.enum([...REVISION_REASONS, 'pace_deviation']),
+    reason: z.enum([...REVISION_REASONS, 'pace_deviation', 'performance_review']),
     oldAmount: z.number(),
     newAmount: z.number(),
     currency: z.string(),

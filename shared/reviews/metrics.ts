@@ -1,0 +1,110 @@
+import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Db } from '#shared/core/db';
+import { keys, targetKeys, motivationKeys } from '#shared/core/keys';
+import type { Item } from '#shared/core/query';
+import { actualsByMonth, total } from '#shared/goals/actuals';
+import { npsOf, repCounts } from '#shared/team/rep-stats';
+import { trainingCompliance } from '#shared/team/training-compliance';
+import { usersById } from '#shared/approvals/resolve';
+import { lookupPeriod, monthsOfPeriod, periodDays } from './rules.ts';
+import type { Metrics } from './schemas.ts';
+
+/** A rep as the review reads them. */
+export interface Reviewee {
+  id: string;
+  name: string;
+  roles: string[];
+  teamId?: string;
+  regionId?: string;
+  managerId?: string;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Deals the rep closed as `stage` (won | lost) within the period's days, from the owner's deal index. */
+async function closedDeals(db: Db, userId: string, stage: 'won' | 'lost', days: { from: string; to: string }): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db.doc.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :sk)',
+        FilterExpression: 'closedAt BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': `OWNER#${userId}`, ':sk': `DEAL#${stage}#`, ':from': days.from, ':to': `${days.to}T23:59:59.999Z` },
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/**
+ * One rep's figures for a period, in two parallel rounds of reads: the target lookup and the per-rep monthly
+ * counters in one BatchGet, beside the revenue actuals, the won and lost deals of the period and training.
+ */
+export async function measure(db: Db, rep: Reviewee, period: string, currency: string): Promise<Metrics> {
+  const months = monthsOfPeriod(period);
+  const days = periodDays(period);
+  const fiscalYear = Number(period.slice(0, 4));
+  const [batch, actuals, won, lost, training] = await Promise.all([
+    db.doc.send(new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: [targetKeys.lookup(fiscalYear, `REP#${rep.id}`, lookupPeriod(period)), ...months.map((m) => motivationKeys.repStats(m))] } } })),
+    actualsByMonth(db, { repId: rep.id }, months[0]!, months.at(-1)!),
+    closedDeals(db, rep.id, 'won', days),
+    closedDeals(db, rep.id, 'lost', days),
+    trainingCompliance(db, [{ id: rep.id, roles: rep.roles }]),
+  ]);
+  const found = batch.Responses?.[db.tableName] ?? [];
+  const lookup = found.find((i) => String(i.PK).startsWith('TARGET_LOOKUP#'));
+  const counts = repCounts(found.filter((i) => i.PK === motivationKeys.repStats(months[0]!).PK), rep.id);
+  const actual = total(actuals)[currency] ?? 0;
+  const target = lookup && lookup.currency === currency ? Number(lookup.amount) : null;
+  const wonAmount = won.filter((d) => d.currency === currency).reduce((s, d) => s + Number(d.amount ?? 0), 0);
+  const cycleDays = won.map((d) => (Date.parse(String(d.closedAt)) - Date.parse(String(d.createdAt))) / DAY_MS);
+  const nps = npsOf(counts);
+  return {
+    actual,
+    target,
+    attainment: target && target > 0 ? Math.round((actual / target) * 10_000) / 10_000 : null,
+    wonCount: won.length,
+    wonAmount,
+    lostCount: lost.length,
+    winRate: won.length + lost.length > 0 ? Math.round((won.length / (won.length + lost.length)) * 10_000) / 10_000 : null,
+    avgCycleDays: cycleDays.length > 0 ? Math.round((cycleDays.reduce((a, b) => a + b, 0) / cycleDays.length) * 10) / 10 : null,
+    activities: counts.interactions,
+    followUpsMet: counts.followUpsMet,
+    followUpsOnTime: counts.followUpsOnTime,
+    followUpCompliance: counts.followUpsMet > 0 ? Math.round((counts.followUpsOnTime / counts.followUpsMet) * 10_000) / 10_000 : null,
+    nps: nps.nps,
+    npsResponses: nps.responses,
+    training: training.get(rep.id)!,
+  };
+}
+
+/** The reps a cycle reviews, sorted by id: a team's members or the rep role's members (one paginated index Query), then their user records (BatchGets of 100). */
+export async function repsOf(db: Db, teamId: string | undefined): Promise<Reviewee[]> {
+  const ids: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db.doc.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        ...(teamId
+          ? { IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :pk AND begins_with(GSI2SK, :sk)', ExpressionAttributeValues: { ':pk': `TEAM#${teamId}`, ':sk': 'MEMBER#' } }
+          : { KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.rolePartition('rep') } }),
+        ExclusiveStartKey: start,
+      }),
+    );
+    ids.push(...(out.Items ?? []).map((item) => String(teamId ? item.id : item.userId)));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  const users = await usersById(db, ids);
+  return [...users.values()]
+    .map((u) => u as unknown as Item)
+    .filter((u) => u.active !== false && (u.roles as string[] | undefined)?.includes('rep'))
+    .map((u) => ({ id: String(u.id), name: String(u.name ?? u.id), roles: u.roles as string[], teamId: u.teamId as string | undefined, regionId: u.regionId as string | undefined, managerId: u.managerId as string | undefined }))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+}

@@ -1,0 +1,65 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Db } from '#shared/core/db';
+import { reviewKeys } from '#shared/core/keys';
+import { fromItem, type Item } from '#shared/core/query';
+import { putIfVersion } from '#shared/core/write';
+import type { ImprovementPlan, ReviewCycle, StoredScorecard } from './schemas.ts';
+
+export const cycleItem = (c: ReviewCycle) => ({ ...reviewKeys.cycle(c.id), ...reviewKeys.cycleIndexes(c), type: 'review_cycle', ...c });
+export const scorecardItem = (s: StoredScorecard) => ({ ...reviewKeys.scorecard(s.id), ...reviewKeys.scorecardIndexes(s), type: 'scorecard', ...s });
+export const planItem = (p: ImprovementPlan) => ({ ...reviewKeys.plan(p.id), ...reviewKeys.planIndexes(p), type: 'improvement_plan', ...p });
+
+/** What the API shows of a scorecard: everything but the workflow's tokens. */
+export function scorecardView({ assessmentToken: _a, acknowledgementToken: _b, ...card }: StoredScorecard) {
+  return card;
+}
+
+export const putScorecardIfVersion = (db: Db, next: StoredScorecard, readVersion: number) => putIfVersion(db, scorecardItem(next), readVersion);
+
+/** Adds to the cycle's progress counters (scored, assessed, acknowledged, escalated) in the card's transaction. */
+export const countOnCycle = (db: Db, cycleId: string, counter: 'scored' | 'assessed' | 'acknowledged' | 'escalated') => ({
+  Update: { TableName: db.tableName, Key: reviewKeys.cycle(cycleId), UpdateExpression: 'ADD #n :one', ExpressionAttributeNames: { '#n': counter }, ExpressionAttributeValues: { ':one': 1 } },
+});
+
+async function getItem(db: Db, key: { PK: string; SK: string }): Promise<Item | undefined> {
+  return (await db.doc.send(new GetCommand({ TableName: db.tableName, Key: key, ConsistentRead: true }))).Item;
+}
+
+export async function getCycle(db: Db, id: string): Promise<ReviewCycle | undefined> {
+  const item = await getItem(db, reviewKeys.cycle(id));
+  return item && fromItem<ReviewCycle>(item);
+}
+
+export async function getScorecard(db: Db, id: string): Promise<StoredScorecard | undefined> {
+  const item = await getItem(db, reviewKeys.scorecard(id));
+  return item && fromItem<StoredScorecard>(item);
+}
+
+/** Every scorecard of a cycle (GSI2 `CYCLE#…`, all pages), by user id. */
+export async function cycleScorecards(db: Db, cycleId: string): Promise<StoredScorecard[]> {
+  const cards: StoredScorecard[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db.doc.send(
+      new QueryCommand({ TableName: db.tableName, IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :pk', ExpressionAttributeValues: { ':pk': reviewKeys.cyclePartition(cycleId) }, ExclusiveStartKey: start }),
+    );
+    cards.push(...(out.Items ?? []).map((item) => fromItem<StoredScorecard>(item)));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return cards;
+}
+
+/** The user's latest scorecard from a period before `period` (most improved compares with it). */
+export async function previousScorecard(db: Db, userId: string, period: string): Promise<StoredScorecard | undefined> {
+  const out = await db.doc.send(
+    new QueryCommand({
+      TableName: db.tableName,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': `OWNER#${userId}`, ':from': reviewKeys.userScorecardPrefix, ':to': `${reviewKeys.userScorecardPrefix}${period}` },
+      ScanIndexForward: false,
+      Limit: 1,
+    }),
+  );
+  return out.Items?.[0] && fromItem<StoredScorecard>(out.Items[0]);
+}
