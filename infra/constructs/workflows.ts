@@ -99,6 +99,14 @@ export class Workflows extends Construct {
       },
     });
     for (const fn of invoked) fn.grantInvoke(machine);
+    // A distributed Map runs its items as child executions of the same state machine.
+    if (asl.includes('"DISTRIBUTED"')) {
+      const arn = `${this.props.environment.STATE_MACHINE_ARN_PREFIX}${workflow.name}`;
+      machine.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [arn] }));
+      machine.addToRolePolicy(
+        new PolicyStatement({ actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [`arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:execution:${workflow.name}/*`] }),
+      );
+    }
     this.machines.set(workflow.name, machine);
 
     new Alarm(this, `${workflow.name}-Failed`, {

@@ -67,7 +67,11 @@ export const fakeFunctionArn = (placeholder: string) => `arn:aws:lambda:local:00
 type State = Record<string, unknown> & { Type: string };
 type Machine = { States: Record<string, State>; TimeoutSeconds?: number };
 
-/** Every state of a machine, nested Parallel branches and Map processors included, and whether it runs inside a Map. */
+/**
+ * Every state of a machine, nested Parallel branches and Map processors included, and whether it runs inside a Map.
+ * A distributed Map runs here as an inline one (aws-local-stepfunctions has no child executions): the same items,
+ * selector and concurrency, in this execution.
+ */
 function* allStates(machine: Machine, inMap = false): Generator<[string, State, boolean]> {
   for (const [name, state] of Object.entries(machine.States)) {
     yield [name, state, inMap];

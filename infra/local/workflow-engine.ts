@@ -5,6 +5,7 @@
  * task outcomes replay it, without side effects, to where it was waiting. One engine per table at a time.
  */
 import '#infra/local/promise-polyfill';
+import { setMaxListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { systemClock, type Clock } from '#shared/core/clock';
 import type { Db } from '#shared/core/db';
@@ -158,6 +159,8 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       return (this.options.onError ?? defaultOnError)(new Error(`Workflow ${record.workflow} is no longer in the registry; left RUNNING`), id);
     }
     const run: ActiveRun = { controller: new AbortController(), done: Promise.resolve() };
+    // Every waiting task of the run listens to this signal; a Map runs up to its MaxConcurrency of them at once.
+    setMaxListeners(1000, run.controller.signal);
     this.runs.set(record.key, run);
     run.done = this.workflows()
       .then((workflows) => this.execute(workflows.get(record.workflow)!, record, run.controller))

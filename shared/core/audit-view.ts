@@ -1,11 +1,11 @@
-import { keys, type Key } from './keys.ts';
+import { keys, targetKeys, type Key } from './keys.ts';
 import { listAudit } from './audit.ts';
 import { notFound } from './errors.ts';
-import { canSee, canSeeTeam } from './principal.ts';
+import { canSee, canSeeTeam, isOrgWide } from './principal.ts';
 import type { Db } from './db.ts';
 import type { Session } from './session.ts';
 
-export const AUDITED_ENTITIES = ['customer', 'user', 'team', 'region', 'product_line', 'deal', 'pipeline'] as const;
+export const AUDITED_ENTITIES = ['customer', 'user', 'team', 'region', 'product_line', 'deal', 'pipeline', 'target'] as const;
 export type AuditedEntity = (typeof AUDITED_ENTITIES)[number];
 
 const entityKey: Record<AuditedEntity, (id: string) => Key> = {
@@ -16,6 +16,8 @@ const entityKey: Record<AuditedEntity, (id: string) => Key> = {
   product_line: keys.productLine,
   deal: keys.deal,
   pipeline: () => keys.pipeline(),
+  // A target's pointer holds its owner, team and region: its trail (allocations, revisions) is as visible as the target.
+  target: targetKeys.pointer,
 };
 
 /**
@@ -31,7 +33,9 @@ export async function auditTrail(db: Db, session: Session, entityType: AuditedEn
       ? canSeeTeam(principal, { id: entity.id, regionId: String(entity.regionId) })
       : entityType === 'user'
         ? canSee(principal, { ownerId: entity.id, teamId: entity.teamId, regionId: entity.regionId })
-        : canSee(principal, entity);
+        : entityType === 'target' && !entity.ownerId && !entity.teamId && !entity.regionId
+          ? isOrgWide(principal) // the company target: not reference data
+          : canSee(principal, entity);
   if (!visible) throw notFound(`${entityType} ${entityId}`);
   return listAudit(db, entityType, entityId, limit, cursor);
 }

@@ -26,4 +26,11 @@ describe('task Lambdas', () => {
     const send = statements.filter((s) => [s.Action].flat().includes('states:SendTaskSuccess'));
     expect(JSON.stringify(send.map((s) => s.Resource))).toContain('performance-review');
   });
+
+  it('lets the performance review start its distributed Map’s child executions', () => {
+    const template = synth();
+    const roles = resourcesOf(template, 'AWS::IAM::Policy').filter(([id]) => id.includes('performancereview') || id.includes('performance'));
+    const actions = roles.flatMap(([, p]) => (p.Properties!.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((s) => [s.Action].flat()));
+    expect(actions).toEqual(expect.arrayContaining(['states:StartExecution', 'states:DescribeExecution', 'states:StopExecution']));
+  });
 });

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testApi } from '#test/support/api';
 import { approvalHelpers } from '#test/support/approvals';
+import { bulkOrders } from '#test/support/bulk-orders';
 
 let api: Awaited<ReturnType<typeof testApi>>;
 let h: ReturnType<typeof approvalHelpers>;
@@ -150,4 +151,21 @@ describe('GET /dashboard', () => {
     expect(trips(all)).toBe(2); // the BatchGet and the inbox Query, in parallel
     expect(all.body.actual).toBe(1_870_000);
   }, 60_000);
+
+  it('still 2 round trips with 10,000 orders in the table', async () => {
+    // 310 orders so far; 9,690 more for the three reps and the south team, as the order path writes them.
+    const place = { regionId: 'east', teamId: 'east-enterprise', productLineId: 'crm-suite', date: today };
+    const reps = [REP1, REP2, REP3];
+    const more = [
+      ...Array.from({ length: 9_000 }, (_, i) => ({ ...place, ownerId: reps[i % 3]!, customerId: `bulk-${i % 50}`, amount: 100 })),
+      ...Array.from({ length: 690 }, (_, i) => ({ ...place, regionId: 'south', teamId: 'south-enterprise', ownerId: SOUTH, customerId: `bulk-s-${i % 20}`, amount: 10 })),
+    ];
+    await bulkOrders(api.db, more);
+    const res = await dashboard(MANAGER, String(year), 'team:east-enterprise');
+    expect(trips(res)).toBe(2);
+    expect(res.body.actual).toBe(1_370_000 + 300_000 + 900_000);
+    const all = await dashboard('vp', String(year), 'company');
+    expect(trips(all)).toBe(2);
+    expect(all.body.actual).toBe(1_870_000 + 900_000 + 6_900);
+  }, 120_000);
 });

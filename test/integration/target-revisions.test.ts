@@ -187,3 +187,17 @@ describe('bad requests answer with a JSON error and change nothing', () => {
     expect((await api.call('GET', `/targets/${rep1.id}/revisions`, { as: 'vp' })).body.items).toEqual([]);
   });
 });
+
+describe('the audit trail of a target', () => {
+  it('shows the allocation and the revision, within the target’s scope', async () => {
+    const trail = await api.call('GET', `/audit?entityType=target&entityId=${team.id}&limit=50`, { as: 'manager-east-enterprise' });
+    expect(trail.status, JSON.stringify(trail.body)).toBe(200);
+    const actions = (trail.body.items as any[]).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['revision_requested', 'revise']));
+    const revise = (trail.body.items as any[]).find((e) => e.action === 'revise');
+    expect(revise.changes.find((c: any) => c.field === 'amount')).toMatchObject({ before: team.amount, after: team.amount + 150_000_000 });
+    expect((await api.call('GET', `/audit?entityType=target&entityId=${team.id}`, { as: 'manager-south-enterprise' })).status).toBe(404);
+    expect((await api.call('GET', `/audit?entityType=target&entityId=${root.id}`, { as: 'rep-east-enterprise-1' })).status).toBe(404);
+    expect((await api.call('GET', `/audit?entityType=target&entityId=${root.id}`, { as: 'vp' })).status).toBe(200);
+  });
+});

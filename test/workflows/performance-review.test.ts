@@ -144,6 +144,32 @@ describe('a review cycle for a team of three reps', () => {
     expect(r1).toMatchObject({ period: '2026-12', suggestedAmount: 13_800_000, targetId: decemberTarget[R1] });
     const suggested = ok(await api.call('GET', `/targets/${decemberTarget[R1]}/revisions?status=suggested`, { as: MANAGER })).items;
     expect(suggested).toEqual([expect.objectContaining({ reason: 'performance_review', oldAmount: 10_000_000, newAmount: 13_800_000, effectiveFrom: '2026-12-01' })]);
-    expect(cards()).resolves.toHaveLength(3);
+    expect(await cards()).toHaveLength(3);
   });
+});
+
+describe('the scheduled monthly review', () => {
+  it('is a job on the schedule; two runs for the same month make one cycle and one set of scorecards', async () => {
+    const jobs = ok(await api.call('GET', '/jobs', { as: 'admin' })).items as any[];
+    expect(jobs.find((j) => j.name === 'monthly-performance-review')).toMatchObject({ cron: '0 2 1 * *', nextRunAt: '2026-12-01T02:00:00.000Z' });
+    expect(jobs.find((j) => j.name === 'quarterly-performance-review')).toMatchObject({ cron: '0 3 1 1,4,7,10 *', nextRunAt: '2027-01-01T03:00:00.000Z' });
+
+    const first = ok(await api.call('POST', '/jobs/monthly-performance-review/run', { as: 'admin' }), 202);
+    const second = ok(await api.call('POST', '/jobs/monthly-performance-review/run', { as: 'admin' }), 202);
+    // The clock says November: the run reviews October for every rep.
+    const cycle = await eventually(async () => {
+      const c = (await api.call('GET', '/review-cycles/2026-10', { as: 'vp' })).body;
+      return c.progress?.scored === 12 && c;
+    }, 'October scored for all twelve reps', 30_000);
+    expect(cycle).toMatchObject({ period: '2026-10', startedBy: 'schedule', status: 'open' });
+    // Whichever run created the cycle runs it (it now waits for assessments); the other stopped at once.
+    const statuses = await eventually(async () => {
+      const both = await Promise.all([first, second].map(async (run) => (await api.engine.describeExecution(run.executionId)).status));
+      return both.includes('SUCCEEDED') && both;
+    }, 'one run to stop');
+    expect(statuses.sort()).toEqual(['RUNNING', 'SUCCEEDED']);
+    const cards = ok(await api.call('GET', '/scorecards?cycleId=2026-10&limit=100', { as: 'vp' })).items;
+    expect(cards).toHaveLength(12);
+    expect(new Set(cards.map((c: any) => c.userId)).size).toBe(12);
+  }, 90_000);
 });
