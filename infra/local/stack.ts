@@ -10,6 +10,7 @@ import { createLocalTokenIssuer } from './token-issuer.ts';
 import { LocalWorkflowEngine } from './workflow-engine.ts';
 import { startScheduler } from './scheduler.ts';
 import { seedAdmin, seedDemo } from './seed.ts';
+import { withConsole } from './console-site.ts';
 
 export interface LocalStackOptions {
   port: number;
@@ -71,8 +72,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     log(`Scheduler running ${registry.schedules.length} schedule(s)`);
     const issuer = await createLocalTokenIssuer(options.dataDir);
     const app = createApp({ stage: 'local', db, engine, verifier: issuer.verifier, clock: systemClock, maxBodyBytes: 1024 * 1024, devTokens: issuer });
+    const fetchWithConsole = await withConsole(app.fetch, { demo: options.demo });
     const server = await new Promise<ServerType>((ready) => {
-      const s = serve({ fetch: app.fetch, port: options.port }, () => ready(s));
+      const s = serve({ fetch: fetchWithConsole, port: options.port }, () => ready(s));
     });
     cleanup.push(() => new Promise<void>((done) => server.close(() => done())));
     return { url: `http://localhost:${options.port}`, stop: stopAll };

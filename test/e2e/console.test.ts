@@ -1,0 +1,150 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStackProcess, type RunningStack } from '#test/support/local-stack-process';
+
+/** The web console in Debian's Chromium against the stack as `npm start` runs it. Screenshots go to test/artifacts/. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
+const REP = 'rep-east-enterprise-1';
+const MANAGER = 'manager-east-enterprise';
+const now = new Date();
+const year = now.getUTCFullYear();
+const quarter = `${year}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
+
+let stack: RunningStack;
+let browser: Browser;
+const dataDir = mkdtempSync(join(tmpdir(), 'pentad-console-'));
+const home = mkdtempSync(join(tmpdir(), 'pentad-chromium-'));
+
+async function http(method: string, path: string, as?: string, body?: unknown) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (as) headers.authorization = `Bearer ${(await (await fetch(`${stack.url}/dev/token`, { method: 'POST', headers, body: JSON.stringify({ userId: as }) })).json()).token}`;
+  const res = await fetch(stack.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const json: any = await res.json();
+  expect(res.status, `${method} ${path}: ${JSON.stringify(json)}`).toBeLessThan(300);
+  return json;
+}
+
+async function until<T>(check: () => Promise<T | undefined | false>, what: string, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function signIn(page: Page, userId: string) {
+  await page.goto(stack.url + '/');
+  await page.selectOption('#user', userId);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-nav=dashboard]');
+}
+
+/** Drawn pixels (alpha > 0) of every canvas inside the element: ECharts draws into canvases. */
+const drawnPixels = (page: Page, testid: string) =>
+  page.$$eval(`[data-testid=${testid}] canvas`, (canvases) =>
+    canvases.map((c) => {
+      const canvas = c as HTMLCanvasElement;
+      if (!canvas.width || !canvas.height) return 0;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+      return n;
+    }),
+  );
+
+let approvalId: string;
+let expectedAttainment: string;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  [stack, browser] = await Promise.all([
+    startStackProcess({ PENTAD_DATA_DIR: dataDir }),
+    chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+      env: { ...process.env, HOME: home },
+    }),
+  ]);
+  // A team target for the year, an order for the rep today, and a deal over the manager's threshold waiting for a decision.
+  const company = await http('POST', '/targets', 'vp', { fiscalYear: year, amount: 1_200_000_000, tiers: { base: 1_200_000_000, sprint: 1_300_000_000, challenge: 1_500_000_000 } });
+  const regions = await http('POST', `/targets/${company.id}/allocations`, 'vp', { dimension: 'region', method: 'weights', weights: { east: 60, south: 40 } });
+  const teams = await http('POST', `/targets/${regions.children.find((c: any) => c.key === 'east').id}/allocations`, 'vp', { dimension: 'team', method: 'even' });
+  await http('POST', `/targets/${teams.children.find((c: any) => c.key === 'east-enterprise').id}/allocations`, MANAGER, { dimension: 'quarter', method: 'even' });
+  const [customer] = (await http('GET', '/customers?tier=C&limit=1', REP)).items;
+  await http('POST', `/customers/${customer.id}/orders`, REP, { amount: 4_321_000, date: now.toISOString().slice(0, 10), productLineId: 'crm-suite' });
+  const deal = await http('POST', '/deals', REP, { customerId: customer.id, title: 'Console approval', amount: 6_000_000, productLineId: 'analytics', expectedCloseDate: `${year}-12-20`, discountPct: 5, paymentTermsDays: 30 });
+  approvalId = (await http('POST', `/deals/${deal.id}/approvals`, REP, { reason: 'Above my limit' })).id;
+  await until(async () => (await http('GET', '/approvals?inbox=mine', MANAGER)).items.some((e: any) => e.approvalId === approvalId), 'the manager’s step');
+  const dashboard = await http('GET', `/dashboard?period=${quarter}&scope=team:east-enterprise`, MANAGER);
+  expect(dashboard.attainment.base).toBeGreaterThan(0);
+  expectedAttainment = `${(dashboard.attainment.base * 100).toFixed(1)}%`;
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop('SIGINT');
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('the web console in Chromium', () => {
+  it('a manager sees live charts, approves a deal by clicks alone, and the rep sees it approved', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const failures: string[] = [];
+    page.on('pageerror', (e) => failures.push(e.message));
+    await signIn(page, MANAGER);
+
+    // Dashboard: the team's figures from the API, drawn by ECharts.
+    await expect.poll(() => page.textContent('[data-testid=kpi-attainment-base]')).toBe(expectedAttainment);
+    expect(await page.textContent('[data-testid=tier-base]')).toBe(expectedAttainment);
+    for (const chart of ['chart-attainment', 'chart-trend', 'chart-funnel']) {
+      await expect.poll(async () => Math.max(0, ...(await drawnPixels(page, chart))), { message: `${chart} drew nothing` }).toBeGreaterThan(500);
+    }
+    await page.screenshot({ path: join(ARTIFACTS, 'console-dashboard-1280.png'), fullPage: true });
+    await page.click('#lang');
+    await expect.poll(() => page.textContent('main h1')).toContain('仪表盘');
+    await page.waitForSelector('[data-testid=chart-attainment] canvas');
+    await page.screenshot({ path: join(ARTIFACTS, 'console-dashboard-zh-1280.png'), fullPage: true });
+    await page.click('#lang');
+    await expect.poll(() => page.textContent('main h1')).toContain('Dashboard');
+
+    // Approvals: open the inbox item, comment, approve.
+    await page.click('[data-nav=approvals]');
+    await page.click(`[data-testid=inbox] [data-approval="${approvalId}"] a`);
+    await page.fill('textarea[name=comment]', 'Fine by me');
+    await page.click('[data-testid=approve]');
+    await expect.poll(() => page.getAttribute('[data-testid=approval-status]', 'data-status'), { timeout: 15_000 }).toBe('APPROVED');
+    expect(await page.textContent('.history')).toContain('Fine by me');
+    expect(await page.$(`[data-testid=inbox] [data-approval="${approvalId}"]`)).toBeNull();
+    const stored = await http('GET', `/approvals/${approvalId}`, MANAGER);
+    expect(stored.status).toBe('APPROVED');
+    expect(stored.steps[0].decisions[0]).toMatchObject({ actorId: MANAGER, decision: 'approve', comment: 'Fine by me' });
+    await page.screenshot({ path: join(ARTIFACTS, 'console-approval-1280.png'), fullPage: true });
+    await context.close();
+
+    // The rep, on a phone: their request shows Approved, and so does the deal on the pipeline board.
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const repPage = await phone.newPage();
+    repPage.on('pageerror', (e) => failures.push(e.message));
+    await signIn(repPage, REP);
+    await repPage.screenshot({ path: join(ARTIFACTS, 'console-dashboard-phone.png'), fullPage: true });
+    await repPage.click('[data-nav=approvals]');
+    const request = repPage.locator(`[data-testid=my-requests] [data-approval="${approvalId}"]`);
+    await expect.poll(() => request.textContent()).toContain('Approved');
+    await repPage.screenshot({ path: join(ARTIFACTS, 'console-approvals-phone.png'), fullPage: true });
+    await repPage.click('[data-nav=pipeline]');
+    await expect.poll(() => repPage.textContent('[data-deal] [data-testid=deal-approval]')).toContain('Approved');
+    const width = await repPage.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(390);
+    await repPage.screenshot({ path: join(ARTIFACTS, 'console-pipeline-phone.png'), fullPage: true });
+    await phone.close();
+    expect(failures).toEqual([]);
+  }, 60_000);
+});
