@@ -8,6 +8,7 @@ import { Auth } from '#infra/constructs/auth';
 import { Data } from '#infra/constructs/data';
 import { Workflows } from '#infra/constructs/workflows';
 import { BootstrapAdmin } from '#infra/constructs/bootstrap-admin';
+import { Console } from '#infra/constructs/console';
 
 export interface PentadStackProps extends StackProps {
   /** Workflows, task bindings and schedules to deploy; tests pass the engine-test registry. */
@@ -70,6 +71,16 @@ export class PentadStack extends Stack {
       alarmAction,
     });
 
+    // The web console: the same static files as `npm start` serves at /, on S3 + CloudFront, calling the API cross-origin.
+    const webConsole = new Console(this, 'Console', {
+      apiUrl: api.stage.url,
+      hostedUiDomain: `https://${props.domainPrefix ?? 'pentad-sales'}.auth.${Aws.REGION}.amazoncognito.com`,
+      clientId: auth.client.userPoolClientId,
+      redirectUri: consoleUrl.href,
+      bundle,
+    });
+
+    new CfnOutput(this, 'ConsoleUrl', { value: `https://${webConsole.distribution.distributionDomainName}`, description: 'Deploy again with -c consoleUrl=<this URL> (sign-in callback and CORS origin)' });
     new CfnOutput(this, 'ApiUrl', { value: api.stage.url });
     new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: auth.client.userPoolClientId });
