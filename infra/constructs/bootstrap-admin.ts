@@ -3,7 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { Construct } from 'constructs';
-import { BOOTSTRAP_ADMIN, bootstrapAdminItem } from '#shared/org/bootstrap';
+import { BOOTSTRAP_ADMIN, bootstrapAdminItem, bootstrapAdminRoleItem } from '#shared/org/bootstrap';
 
 export interface BootstrapAdminProps {
   table: ITable;
@@ -26,6 +26,18 @@ export class BootstrapAdmin extends Construct {
         action: 'putItem',
         parameters: { TableName: props.table.tableName, Item: marshall(item), ConditionExpression: 'attribute_not_exists(PK)' },
         physicalResourceId: PhysicalResourceId.of('pentad-bootstrap-admin-record'),
+        ignoreErrorCodesMatching: 'ConditionalCheckFailed',
+      },
+      policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: [props.table.tableArn] }),
+      installLatestAwsSdk: false,
+    });
+    // Its role membership, so approver resolution finds the admin (e.g. a vp's own target revision).
+    new AwsCustomResource(this, 'RoleMember', {
+      onCreate: {
+        service: 'DynamoDB',
+        action: 'putItem',
+        parameters: { TableName: props.table.tableName, Item: marshall(bootstrapAdminRoleItem()), ConditionExpression: 'attribute_not_exists(PK)' },
+        physicalResourceId: PhysicalResourceId.of('pentad-bootstrap-admin-role'),
         ignoreErrorCodesMatching: 'ConditionalCheckFailed',
       },
       policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: [props.table.tableArn] }),

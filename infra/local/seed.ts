@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '#shared/core/db';
 import type { Clock } from '#shared/core/clock';
-import { BOOTSTRAP_ADMIN, bootstrapAdminItem } from '#shared/org/bootstrap';
+import { BOOTSTRAP_ADMIN, bootstrapAdminItem, bootstrapAdminRoleItem } from '#shared/org/bootstrap';
 import { Session } from '#shared/core/session';
 import { createOrgService } from '#shared/org/service';
 import { createCustomerService } from '#shared/customers/service';
@@ -11,12 +11,12 @@ const DEMO_MARKER = { PK: 'SEED', SK: 'DEMO' };
 
 /** The bootstrap admin always exists (written only if absent, so a renamed admin keeps its edits). */
 export async function seedAdmin(db: Db, clock: Clock): Promise<void> {
-  try {
-    await db.doc.send(
-      new PutCommand({ TableName: db.tableName, Item: bootstrapAdminItem(clock.now().toISOString()), ConditionExpression: 'attribute_not_exists(PK)' }),
-    );
-  } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  for (const item of [bootstrapAdminItem(clock.now().toISOString()), bootstrapAdminRoleItem()]) {
+    try {
+      await db.doc.send(new PutCommand({ TableName: db.tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' }));
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
   }
 }
 

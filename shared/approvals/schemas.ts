@@ -76,6 +76,8 @@ export interface RevisionTerms {
   /** The node's version before (and the revision that had made it); approval creates fromVersion + 1. */
   fromVersion: number;
   fromRevisionId?: string;
+  /** The pace or review suggestion this request came from: it is offered again if the request does not succeed. */
+  fromSuggestionId?: string;
   /** When the superseded version had applied from (kept in its snapshot). */
   fromEffectiveFrom: string;
   effectiveFrom: string;

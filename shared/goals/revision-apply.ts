@@ -4,8 +4,8 @@ import { auditPut } from '#shared/core/audit';
 import { transact, type TransactItem } from '#shared/core/write';
 import type { Approval, ApprovalStatus, RevisionTerms } from '#shared/approvals/schemas';
 import type { Tiers } from './allocation.ts';
-import { planCascade } from './revision-rules.ts';
-import { lookupPut, readLineage } from './store.ts';
+import { lookupPut, pathIds, readLineage } from './store.ts';
+import { periodStart, planCascade } from './revision-rules.ts';
 import type { TargetNode } from './schemas.ts';
 import type { TargetVersion } from './revision-schemas.ts';
 
@@ -33,6 +33,12 @@ export function closeRevisionItems(db: Db, approval: Approval, status: ApprovalS
       ExpressionAttributeValues: { ':status': status.toLowerCase(), ':at': at, ':pending': 'pending', ...(approved ? { ':tv': r.fromVersion + 1 } : {}) },
     },
   };
+  // The ancestors stop counting this revision as pending below them.
+  const ancestors = pathIds(r.treePath)
+    .slice(0, -1)
+    .map((_, i, ids) => ({
+      Update: { TableName: db.tableName, Key: targetKeys.node(r.fiscalYear, r.rootId, ids.slice(0, i + 1).join('/')), UpdateExpression: 'ADD pendingBelow :minus', ExpressionAttributeValues: { ':minus': -1 } },
+    }));
   if (!approved) {
     return [
       {
@@ -45,6 +51,22 @@ export function closeRevisionItems(db: Db, approval: Approval, status: ApprovalS
         },
       },
       revisionUpdate,
+      ...ancestors,
+      // A suggestion turned into this request is offered again.
+      ...(r.fromSuggestionId
+        ? [
+            {
+              Update: {
+                TableName: db.tableName,
+                Key: targetKeys.revision(targetId, r.fromSuggestionId),
+                UpdateExpression: 'SET #status = :suggested, updatedAt = :at REMOVE requestRevisionId',
+                ConditionExpression: '#status = :requested AND requestRevisionId = :rev',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':suggested': 'suggested', ':requested': 'requested', ':rev': r.revisionId, ':at': at },
+              },
+            },
+          ]
+        : []),
     ];
   }
   const superseded: TargetVersion = {
@@ -64,13 +86,14 @@ export function closeRevisionItems(db: Db, approval: Approval, status: ApprovalS
         TableName: db.tableName,
         Key: nodeKey,
         UpdateExpression:
-          'REMOVE lockedByApprovalId SET amount = :amount, tiers = :tiers, targetVersion = :tv, effectiveFrom = :from, appliedRevisionId = :rev, version = version + :one, updatedAt = :at',
+          'REMOVE lockedByApprovalId SET amount = :amount, tiers = :tiers, targetVersion = :tv, effectiveFrom = :from, appliedRevisionId = :rev, versionCreatedAt = :at, version = version + :one, updatedAt = :at',
         ConditionExpression: 'lockedByApprovalId = :id',
         ExpressionAttributeValues: { ':amount': r.newAmount, ':tiers': r.newTiers, ':tv': r.fromVersion + 1, ':from': r.effectiveFrom, ':rev': r.revisionId, ':one': 1, ':at': at, ':id': approval.id },
       },
     },
     { Put: { TableName: db.tableName, Item: versionItem(superseded) } },
     revisionUpdate,
+    ...ancestors,
     auditPut(db, {
       entityType: 'target',
       entityId: targetId,
@@ -94,7 +117,7 @@ function childItems(db: Db, child: TargetNode, tiers: Tiers, r: RevisionTerms, a
     amount: child.amount,
     tiers: child.tiers,
     currency: child.currency,
-    effectiveFrom: child.effectiveFrom ?? child.createdAt.slice(0, 10),
+    effectiveFrom: child.effectiveFrom ?? periodStart(child),
     ...(child.appliedRevisionId ? { revisionId: child.appliedRevisionId } : {}),
     supersededBy: r.revisionId,
     createdAt: at,
@@ -104,7 +127,7 @@ function childItems(db: Db, child: TargetNode, tiers: Tiers, r: RevisionTerms, a
       Update: {
         TableName: db.tableName,
         Key: targetKeys.node(child.fiscalYear, child.rootId, child.treePath),
-        UpdateExpression: 'SET amount = :amount, tiers = :tiers, targetVersion = :tv, effectiveFrom = :from, appliedRevisionId = :rev, version = version + :one, updatedAt = :at',
+        UpdateExpression: 'SET amount = :amount, tiers = :tiers, targetVersion = :tv, effectiveFrom = :from, appliedRevisionId = :rev, versionCreatedAt = :at, version = version + :one, updatedAt = :at',
         ConditionExpression: 'attribute_not_exists(appliedRevisionId) OR appliedRevisionId <> :rev',
         ExpressionAttributeValues: { ':amount': tiers.base, ':tiers': tiers, ':tv': from + 1, ':from': r.effectiveFrom, ':rev': r.revisionId, ':one': 1, ':at': at },
       },

@@ -15,6 +15,12 @@ export function scaleTiers(old: Tiers, newAmount: number): Tiers {
   return { base: newAmount, sprint, challenge: sprint + Math.round((old.challenge - old.sprint) * factor) };
 }
 
+/** The first day of a node's period: version 1 applies from it. */
+export const periodStart = (node: Pick<TargetNode, 'fiscalYear' | 'quarter' | 'month'>) => `${periodMonths(node)[0]}-01`;
+
+/** Tiers stay integer minor units within the API's bound (1e15). */
+export const tiersInBounds = (t: Tiers) => [t.base, t.sprint, t.challenge].every((v) => Number.isSafeInteger(v) && v >= 0 && v <= 1e15);
+
 const lastDay = (ym: string) => new Date(Date.UTC(Number(ym.slice(0, 4)), Number(ym.slice(5, 7)), 0)).toISOString().slice(0, 10);
 
 /** effectiveFrom must be a real day within the node's period. */

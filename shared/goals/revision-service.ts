@@ -14,7 +14,8 @@ import { approvalItem, approvalView, type StoredApproval } from '#shared/approva
 import { buildSteps } from '#shared/approvals/rules';
 import { goalPolicyStore } from './policy.ts';
 import { canRequestRevision, canSeeTarget, scopeOf } from './rules.ts';
-import { effectiveFromProblem, planCascade, scaleTiers } from './revision-rules.ts';
+import { effectiveFromProblem, periodStart, planCascade, scaleTiers, tiersInBounds } from './revision-rules.ts';
+import { pathIds } from './store.ts';
 import { revisionApprovers } from './revision-approvers.ts';
 import { readLineage, readNode } from './store.ts';
 import type { TargetPointer } from './schemas.ts';
@@ -59,6 +60,7 @@ export function createRevisionService({ db, clock, engine }: RevisionDeps) {
       const when = effectiveFromProblem(node, input.effectiveFrom);
       if (when) throw invalid(when, { effectiveFrom: when });
       const newTiers = scaleTiers(node.tiers, input.newAmount);
+      if (!tiersInBounds(newTiers)) throw invalid('The sprint and challenge tiers would pass 1e15 at this amount', { newAmount: 'Too large for this target’s tiers' });
       try {
         planCascade(subtree, { id: node.id, tiers: newTiers }, 'preview', input.effectiveFrom);
       } catch (error) {
@@ -111,7 +113,8 @@ export function createRevisionService({ db, clock, engine }: RevisionDeps) {
           newTiers,
           fromVersion: node.targetVersion ?? 1,
           ...(node.appliedRevisionId ? { fromRevisionId: node.appliedRevisionId } : {}),
-          fromEffectiveFrom: node.effectiveFrom ?? node.createdAt.slice(0, 10),
+          ...(suggestion ? { fromSuggestionId: suggestion.id } : {}),
+          fromEffectiveFrom: node.effectiveFrom ?? periodStart(node),
           effectiveFrom: input.effectiveFrom,
         },
         steps: buildSteps(required, chain),
@@ -129,10 +132,23 @@ export function createRevisionService({ db, clock, engine }: RevisionDeps) {
               TableName: db.tableName,
               Key: targetKeys.node(node.fiscalYear, node.rootId, node.treePath),
               UpdateExpression: 'SET lockedByApprovalId = :id, version = version + :one, updatedAt = :now',
-              ConditionExpression: 'version = :v AND attribute_not_exists(lockedByApprovalId)',
-              ExpressionAttributeValues: { ':id': approval.id, ':one': 1, ':now': now, ':v': node.version },
+              // No revision below it pending either (each one counts itself on its ancestors).
+              ConditionExpression: 'version = :v AND attribute_not_exists(lockedByApprovalId) AND (attribute_not_exists(pendingBelow) OR pendingBelow = :zero)',
+              ExpressionAttributeValues: { ':id': approval.id, ':one': 1, ':now': now, ':v': node.version, ':zero': 0 },
             },
           },
+          // Every ancestor: not locked itself, and counts this pending revision, so none of them can be revised meanwhile.
+          ...pathIds(node.treePath)
+            .slice(0, -1)
+            .map((_, i, ids) => ({
+              Update: {
+                TableName: db.tableName,
+                Key: targetKeys.node(node.fiscalYear, node.rootId, ids.slice(0, i + 1).join('/')),
+                UpdateExpression: 'ADD pendingBelow :one',
+                ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(lockedByApprovalId)',
+                ExpressionAttributeValues: { ':one': 1 },
+              },
+            })),
           putIfAbsent(db, revisionItem(revision)),
           auditPut(db, { entityType: 'target', entityId: node.id, action: 'revision_requested', actorId: principal.userId, at: now, after: { revisionId, newAmount: input.newAmount, reason: input.reason, effectiveFrom: input.effectiveFrom }, scope: scopeOf(node) }),
           ...(suggestion
@@ -150,7 +166,10 @@ export function createRevisionService({ db, clock, engine }: RevisionDeps) {
               ]
             : []),
         ],
-        (index) => (index === 4 ? conflict('suggestion_closed', 'That suggestion was turned into a request meanwhile') : conflict('target_changed', 'The target changed or was locked meanwhile; read it again')),
+        (index) =>
+          suggestion && index === 4 + pathIds(node.treePath).length - 1
+            ? conflict('suggestion_closed', 'That suggestion was turned into a request meanwhile')
+            : conflict('revision_pending', 'The target, one above it or one below it changed or got a pending revision meanwhile; read it again'),
       );
       await engine.startExecution({ workflow: 'approval', name: approval.id, input: { approvalId: approval.id } });
       return { revision, approval: approvalView(approval) };
@@ -185,9 +204,9 @@ export function createRevisionService({ db, clock, engine }: RevisionDeps) {
         amount: node.amount,
         tiers: node.tiers,
         currency: node.currency,
-        effectiveFrom: node.effectiveFrom ?? node.createdAt.slice(0, 10),
+        effectiveFrom: node.effectiveFrom ?? periodStart(node),
         ...(node.appliedRevisionId ? { revisionId: node.appliedRevisionId } : {}),
-        createdAt: node.updatedAt,
+        createdAt: node.versionCreatedAt ?? node.createdAt,
         current: true,
       };
       const kept = (older.Items ?? []).map((item) => fromItem<TargetVersion>(item)).filter((v) => v.version < current.version);

@@ -23,7 +23,7 @@ export function canAllocate(principal: Principal, n: Pick<TargetNode, 'teamId' |
 }
 
 /** The API's view of a node: no storage path. */
-export const view = ({ treePath, allocationMethods, appliedRevisionId, ...node }: TargetNode) => ({ ...node, targetVersion: node.targetVersion ?? 1 });
+export const view = ({ treePath, allocationMethods, appliedRevisionId, pendingBelow, versionCreatedAt, ...node }: TargetNode) => ({ ...node, targetVersion: node.targetVersion ?? 1 });
 export const summary = (n: TargetNode) => ({ id: n.id, dimension: n.dimension, key: n.key, amount: n.amount, currency: n.currency, tiers: n.tiers });
 
 /** What a child along a dimension may be keyed by, and where it then sits (owner, region, team…). */

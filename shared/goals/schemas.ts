@@ -82,6 +82,10 @@ export interface TargetNode {
   /** The target's version (1 until a revision is approved) and the day it applies from (absent for version 1). */
   targetVersion?: number;
   effectiveFrom?: string;
+  /** When the current version was made (the node's creation for version 1). */
+  versionCreatedAt?: string;
+  /** Revisions pending on nodes below this one (they lock it against its own revision until they close). */
+  pendingBelow?: number;
   /** The revision whose amounts this node carries (the cascade's idempotency mark). */
   appliedRevisionId?: string;
   /** Set while a revision of this node awaits approval: allocation and other revisions wait. */
@@ -127,8 +131,8 @@ export const targetView = summary.extend({
 });
 export const targetTreeView = targetView.extend({
   children: z.array(targetView),
-  /** Root first, parent last: summaries only (id, dimension, key, amount, tiers). */
-  path: z.array(summary),
+  /** Root first, parent last: summaries (id, dimension, key, amount, tiers); amounts only of the targets you may open. */
+  path: z.array(summary.partial({ amount: true, currency: true, tiers: true })),
   /** Per allocated dimension: this target minus its children's sum (0 until a child alone is revised). */
   unallocated: z.record(z.string(), z.number()),
 });

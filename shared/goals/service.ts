@@ -52,9 +52,10 @@ export function createTargetService({ db, clock }: TargetDeps) {
       }
       case 'team': {
         const page = node.regionId
-          ? await queryIndex<{ id: string; regionId: string; managerId?: string }>(db, { index: 'GSI3', partition: indexPartition.region(node.regionId), sortPrefix: 'TEAM#', limit: 100 })
-          : await queryIndex<{ id: string; regionId: string; managerId?: string }>(db, { index: 'GSI4', partition: indexPartition.all('TEAMS'), limit: 100 });
-        return page.items.map((t) => ({ key: t.id, place: { teamId: t.id, regionId: t.regionId, ownerId: t.managerId ?? null } })).sort(byId);
+          ? await queryIndex<{ id: string; regionId: string; managerId?: string; department?: string }>(db, { index: 'GSI3', partition: indexPartition.region(node.regionId), sortPrefix: 'TEAM#', limit: 100 })
+          : await queryIndex<{ id: string; regionId: string; managerId?: string; department?: string }>(db, { index: 'GSI4', partition: indexPartition.all('TEAMS'), limit: 100 });
+        // Only sales teams carry targets (finance, legal… are there for cross-department requests).
+        return page.items.filter((t) => (t.department ?? 'sales') === 'sales').map((t) => ({ key: t.id, place: { teamId: t.id, regionId: t.regionId, ownerId: t.managerId ?? null } })).sort(byId);
       }
       case 'rep': {
         const page = await queryIndex<{ id: string; roles?: string[]; active?: boolean }>(db, { index: 'GSI2', partition: indexPartition.team(node.teamId!), sortPrefix: 'MEMBER#', limit: 100 });
@@ -143,7 +144,8 @@ export function createTargetService({ db, clock }: TargetDeps) {
       return {
         ...view(node),
         children: children.filter((c) => canSeeTarget(principal, c)).sort((a, b) => (a.dimension + a.key < b.dimension + b.key ? -1 : 1)).map(view),
-        path: path.map(summary),
+        // Targets above yours that you may not open show where they sit, not their amounts.
+        path: path.map((n) => (canSeeTarget(principal, n) ? summary(n) : { id: n.id, dimension: n.dimension, key: n.key })),
         // After a child's revision its siblings no longer sum to this target: what is left (or over) per dimension.
         unallocated: Object.fromEntries(node.allocatedDimensions.map((d) => [d, node.amount - children.filter((c) => c.dimension === d).reduce((sum, c) => sum + c.amount, 0)])),
       };
@@ -211,6 +213,8 @@ export function createTargetService({ db, clock }: TargetDeps) {
         split = splitTiers(parentTiers, weights);
       } else {
         const weights = input.weights ? chosen.map((c) => input.weights![c.key]!) : chosen.map(() => 1);
+        // Weights count to six decimals: smaller ones are zero.
+        if (weights.every((w) => Math.round(w * 1e6) === 0)) throw invalid('The weights round to zero (they count to six decimals)', { weights: 'At least one weight of 0.000001 or more' });
         split = splitTiers(parentTiers, weights);
       }
       const amounts = split.map((t) => t.base);

@@ -7,3 +7,8 @@ export function bootstrapAdminItem(now: string, email = BOOTSTRAP_ADMIN.email) {
   const admin = { ...BOOTSTRAP_ADMIN, email, active: true, version: 1, createdAt: now, updatedAt: now };
   return { ...keys.user(admin.id), ...keys.userIndexes(admin), type: 'user', ...admin };
 }
+
+/** The admin's role membership (ROLE#admin), which approver resolution reads ("when the vp asks, the admins do"). */
+export function bootstrapAdminRoleItem() {
+  return { ...keys.roleMember('admin', BOOTSTRAP_ADMIN.id), type: 'role_member', role: 'admin', userId: BOOTSTRAP_ADMIN.id, name: BOOTSTRAP_ADMIN.name, active: true };
+}

@@ -89,6 +89,7 @@ describe('a revision for competition, approved by the parent target’s owner', 
       [2, team.amount + 150_000_000],
     ]);
     expect(versions[0].supersededBy).toBe(revision.id);
+    expect(versions[0].effectiveFrom).toBe('2026-01-01'); // version 1 applied from the start of the year
     expect(versions[1]).toMatchObject({ current: true, revisionId: revision.id, effectiveFrom: '2026-10-01' });
 
     const repsNow = await eventually(async () => {
@@ -199,5 +200,28 @@ describe('the audit trail of a target', () => {
     expect((await api.call('GET', `/audit?entityType=target&entityId=${team.id}`, { as: 'manager-south-enterprise' })).status).toBe(404);
     expect((await api.call('GET', `/audit?entityType=target&entityId=${root.id}`, { as: 'rep-east-enterprise-1' })).status).toBe(404);
     expect((await api.call('GET', `/audit?entityType=target&entityId=${root.id}`, { as: 'vp' })).status).toBe(200);
+  });
+});
+
+describe('revisions that would cross', () => {
+  it('one above and one below sent at once: exactly one is taken; the vp’s own request goes to the admin', async () => {
+    const commercial = (await get('vp', east.id)).children.find((c: any) => c.key === 'east-commercial');
+    const results = await Promise.all([
+      revise('director-east', east.id, { newAmount: east.amount + 1_000, reason: 'market_demand', evidence: 'Region-wide demand', effectiveFrom: '2026-12-01' }),
+      revise('manager-east-commercial', commercial.id, { newAmount: commercial.amount + 1_000, reason: 'market_demand', evidence: 'Team demand', effectiveFrom: '2026-12-01' }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([202, 409]);
+    const taken = results.find((r) => r.status === 202)!;
+    expect(results.find((r) => r.status === 409)!.body.error.code).toBe('revision_pending');
+    const requester = taken.body.revision.requesterId;
+    await eventually(async () => (await api.call('POST', `/approvals/${taken.body.approval.id}/recall`, { as: requester })).status === 200, 'recalled');
+    // Unlocked again: the other one may go now.
+    const after = await revise('manager-east-commercial', commercial.id, { newAmount: commercial.amount + 1_000, reason: 'market_demand', evidence: 'Team demand', effectiveFrom: '2026-12-01' });
+    expect(after.status, JSON.stringify(after.body)).toBe(202);
+    await eventually(async () => (await api.call('POST', `/approvals/${after.body.approval.id}/recall`, { as: 'manager-east-commercial' })).status === 200, 'recalled');
+
+    const company = await revise('vp', root.id, { newAmount: root.amount + 1_000, reason: 'other', evidence: 'Board decision', effectiveFrom: '2026-12-01' });
+    expect(company.status, JSON.stringify(company.body)).toBe(202);
+    expect(company.body.approval.steps.map((s: any) => [s.id, s.assignees])).toEqual([['target-admin', ['admin']]]);
   });
 });

@@ -189,7 +189,7 @@ describe('rules', () => {
 });
 
 describe('scope', () => {
-  it('a rep sees their own node with its children, and its path as summaries; nodes above are 404 for them', async () => {
+  it('a rep sees their own node with its children, and its path without the amounts above them; nodes above are 404 for them', async () => {
     const rep = reps['rep-east-enterprise-1'];
     const mine = await get('rep-east-enterprise-1', rep.id);
     expect(mine.status).toBe(200);
@@ -199,7 +199,10 @@ describe('scope', () => {
       ['region', 'east'],
       ['team', 'east-enterprise'],
     ]);
-    expect(Object.keys(mine.body.path[0]).sort()).toEqual(['amount', 'currency', 'dimension', 'id', 'key', 'tiers']);
+    for (const above of mine.body.path) expect(Object.keys(above).sort()).toEqual(['dimension', 'id', 'key']);
+    // The manager sees their own team's amounts in the path, not the region's or the company's.
+    const asManager = (await get('manager-east-enterprise', rep.id)).body.path;
+    expect(asManager.map((p: any) => 'amount' in p)).toEqual([false, false, true]);
     expect((await get('rep-east-enterprise-1', teams['east-enterprise'].id)).status).toBe(404);
     expect((await get('rep-east-enterprise-1', root.id)).status).toBe(404);
     expect((await get('rep-east-enterprise-1', reps['rep-east-enterprise-2'].id)).status).toBe(404);
