@@ -115,6 +115,14 @@ describe('the web console in Chromium', () => {
     await page.click('#lang');
     await expect.poll(() => page.textContent('main h1')).toContain('Dashboard');
 
+    // Every other screen loads from the API without an error (empty states are messages, not blanks).
+    for (const screen of ['pipeline', 'customers', 'followUps', 'leaderboard', 'reviews']) {
+      await page.click(`[data-nav=${screen}]`);
+      await page.waitForFunction(() => document.querySelector('main h1') !== null && !document.querySelector('main')!.textContent!.includes('Loading…'));
+      expect(await page.$$eval('main .error', (els) => els.map((e) => e.textContent)), screen).toEqual([]);
+      if (screen === 'customers') expect(await page.textContent('[data-testid=customers]')).toContain('Jade Technologies 01');
+    }
+
     // Approvals: open the inbox item, comment, approve.
     await page.click('[data-nav=approvals]');
     await page.click(`[data-testid=inbox] [data-approval="${approvalId}"] a`);
