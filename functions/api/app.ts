@@ -28,6 +28,7 @@ import { leaderboardRoutes } from './routes/leaderboard.ts';
 import { incentiveRoutes } from './routes/incentives.ts';
 import { commissionRoutes } from './routes/commissions.ts';
 import { reviewRoutes } from './routes/reviews.ts';
+import { reportRoutes } from './routes/reports.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
 export type { AppDeps } from './types.ts';
@@ -78,5 +79,6 @@ export function createApp(deps: AppDeps) {
   app.route('/', incentiveRoutes(deps));
   app.route('/', commissionRoutes(deps));
   app.route('/', reviewRoutes(deps));
+  app.route('/', reportRoutes(deps));
   return app;
 }

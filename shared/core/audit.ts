@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './db.ts';
-import { keys } from './keys.ts';
+import { keys, reportKeys } from './keys.ts';
 import { newId } from './ids.ts';
 import type { ScopeFields } from './principal.ts';
 import { decodeCursor, encodeCursor, type Page } from './pagination.ts';
@@ -50,26 +50,61 @@ export function auditPut(
   return {
     Put: {
       TableName: db.tableName,
-      Item: { ...keys.audit(entry.entityType, entry.entityId, id), type: 'audit', ...item },
+      // GSI1 by actor and time: GET /audit?actorId= reads one partition, whatever entities were touched.
+      Item: { ...keys.audit(entry.entityType, entry.entityId, id), ...reportKeys.auditActorIndex(entry.actorId, entry.at, id), type: 'audit', ...item },
     },
   };
 }
 
-/** An entity's trail, newest first (one Query on its partition). */
-export async function listAudit(db: Db, entityType: string, entityId: string, limit: number, cursor?: string): Promise<Page<AuditEntry>> {
+/** Written from…to (ISO-8601, inclusive; either may be absent). */
+export interface TimeRange {
+  from?: string;
+  to?: string;
+  /** Only what this person did (the entity form; the actor form reads the actor's own partition). */
+  actorId?: string;
+}
+
+const toEntry = ({ PK, SK, type, GSI1PK, GSI1SK, ...entry }: Record<string, unknown>) => entry as unknown as AuditEntry;
+
+/** An entity's trail, newest first (one Query on its partition); a time range filters on `at` within it. */
+export async function listAudit(db: Db, entityType: string, entityId: string, limit: number, cursor?: string, range: TimeRange = {}): Promise<Page<AuditEntry>> {
   const partition = keys.auditPartition(entityType, entityId);
+  const filters = [range.from ? '#at >= :from' : '', range.to ? '#at <= :to' : '', range.actorId ? '#actor = :actor' : ''].filter(Boolean);
   const out = await db.doc.send(
     new QueryCommand({
       TableName: db.tableName,
       KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': partition },
+      ...(filters.length ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: { ...(range.from || range.to ? { '#at': 'at' } : {}), ...(range.actorId ? { '#actor': 'actorId' } : {}) } } : {}),
+      ExpressionAttributeValues: {
+        ':pk': partition,
+        ...(range.from ? { ':from': range.from } : {}),
+        ...(range.to ? { ':to': range.to } : {}),
+        ...(range.actorId ? { ':actor': range.actorId } : {}),
+      },
       ScanIndexForward: false,
       Limit: limit,
       ExclusiveStartKey: decodeCursor(cursor, { attribute: 'PK', value: partition }, ['PK', 'SK']),
     }),
   );
-  const items = (out.Items ?? []).map(({ PK, SK, type, ...entry }) => entry as AuditEntry);
-  return { items, nextCursor: encodeCursor(out.LastEvaluatedKey) };
+  return { items: (out.Items ?? []).map(toEntry), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+}
+
+/** What one person changed, newest first: one Query on their GSI1 partition, the time range as a key condition. */
+export async function listAuditByActor(db: Db, actorId: string, limit: number, cursor?: string, range: TimeRange = {}): Promise<Page<AuditEntry>> {
+  const partition = reportKeys.actorPartition(actorId);
+  const bounds = reportKeys.actorRange(range.from ?? '0000', range.to ?? '9999');
+  const out = await db.doc.send(
+    new QueryCommand({
+      TableName: db.tableName,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': partition, ':from': bounds.from, ':to': bounds.to },
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor, { attribute: 'GSI1PK', value: partition }, ['PK', 'SK', 'GSI1PK', 'GSI1SK']),
+    }),
+  );
+  return { items: (out.Items ?? []).map(toEntry), nextCursor: encodeCursor(out.LastEvaluatedKey) };
 }
 
 /** The audit Put for one kind of entity: who did what to which record, scoped like the record. */

@@ -394,3 +394,34 @@ export const reviewKeys = {
   planIndexes: (p: { id: string; userId: string; createdAt: string }) => ({ GSI1PK: `OWNER#${p.userId}`, GSI1SK: `PLAN#${p.createdAt}#${p.id}` }),
   userPlanPrefix: 'PLAN#',
 } as const;
+
+/**
+ * Reports and the audit view (issue 7). Stale deals: one sparse entry per OPEN deal in the deal's partition, written
+ * in the deal's own transactions (create, move, patch) and deleted when the deal closes; its GSI sort keys start
+ * with the time the deal entered its current stage, so "no stage change in N days" is one key range per scope.
+ * Audit by actor: every audit entry carries GSI1 `ACTOR#<actorId>` / `<at>#<entryId>` (auditPut).
+ */
+export const reportKeys = {
+  openDeal: (dealId: string): Key => ({ PK: `DEAL#${dealId}`, SK: 'OPEN_SINCE' }),
+  openDealIndexes: (d: { id: string; ownerId: string; teamId?: string | null; regionId: string; enteredAt: string }) => {
+    const sort = `${d.enteredAt}#${d.id}`;
+    return {
+      GSI1PK: `STALE#OWNER#${d.ownerId}`,
+      GSI1SK: sort,
+      ...(d.teamId ? { GSI2PK: `STALE#TEAM#${d.teamId}`, GSI2SK: sort } : {}),
+      GSI3PK: `STALE#REGION#${d.regionId}`,
+      GSI3SK: sort,
+      GSI4PK: 'STALE#ALL',
+      GSI4SK: sort,
+    };
+  },
+  /** Open-deal partitions per scope kind (owner → GSI1, team → GSI2, region → GSI3, all → GSI4). */
+  openDealPartition: (kind: 'owner' | 'team' | 'region' | 'all', id?: string) =>
+    kind === 'all' ? 'STALE#ALL' : `STALE#${({ owner: 'OWNER', team: 'TEAM', region: 'REGION' } as const)[kind]}#${id}`,
+  /** Upper sort-key bound: every entry whose stage began at or before `iso`. */
+  openDealEnteredBy: (iso: string) => `${iso}#~`,
+  auditActorIndex: (actorId: string, at: string, entryId: string) => ({ GSI1PK: `ACTOR#${actorId}`, GSI1SK: `${at}#${entryId}` }),
+  actorPartition: (actorId: string) => `ACTOR#${actorId}`,
+  /** Sort-key bounds of entries written from…to (ISO-8601, inclusive). */
+  actorRange: (from: string, to: string) => ({ from: `${from}#`, to: `${to}#~` }),
+} as const;

@@ -49,6 +49,8 @@ export interface MoveFacts {
   at: string;
   amount?: number;
   currency: string;
+  /** A lost move's reason: counted as `reason_<reason>` on the lost stage's counter (GET /reports/win-loss). */
+  reason?: string;
   /** Where the deal sits now (its owner's team and region). */
   place: Placement;
 }
@@ -61,7 +63,7 @@ export function moveCounters(pipeline: Pipeline, move: MoveFacts): CounterDelta[
     scope,
     month: monthOf(move.at),
     stage: move.to,
-    add: { entered: 1, [`amount_${move.currency}`]: move.amount ?? 0 },
+    add: { entered: 1, [`amount_${move.currency}`]: move.amount ?? 0, ...(kindOf(move.to) === 'lost' && move.reason ? { [`reason_${move.reason}`]: 1 } : {}) },
   }));
   const from = move.from;
   if (!from) return entered;

@@ -10,6 +10,7 @@ import type { Customer } from '#shared/customers/schemas';
 import { fromPipelineItem } from './pipeline.ts';
 import { funnelReport, reportMonths, reportScope, stageTimesReport } from './funnel.ts';
 import { readCounters } from './store.ts';
+import { bottleneck, winLossReport } from './report-figures.ts';
 import type { Order, ReportQuery } from './schemas.ts';
 
 /**
@@ -38,7 +39,16 @@ export function createReportService({ db, clock }: { db: Db; clock: Clock }) {
 
     async stageTimes(session: Session, query: ReportQuery) {
       const { pipeline, scope, from, to, rows } = await counters(session, query);
-      return { scope, from, to, stages: stageTimesReport(pipeline, rows) };
+      const stages = stageTimesReport(pipeline, rows);
+      // Conversion comes from the same counters (the funnel's), so both halves describe the same cohort.
+      const conversions = funnelReport(pipeline, rows).stages.filter((s) => stages.some((t) => t.stage === s.stage));
+      return { scope, from, to, stages, bottleneck: bottleneck(stages, conversions) };
+    },
+
+    /** Won/lost counts, amounts and lost reasons of the months, from the won and lost stages' counters. */
+    async winLoss(session: Session, query: ReportQuery) {
+      const { scope, from, to, rows } = await counters(session, query);
+      return { scope, from, to, ...winLossReport(rows) };
     },
 
     /** A customer's orders, newest first: principal + customer in one BatchGet, then one Query on its partition. */

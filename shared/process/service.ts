@@ -19,6 +19,7 @@ import { fromGradingPolicyItem, gradingPolicyStore, type StoredGradingPolicy } f
 import { checkMove, criteriaFor, firstStage, fromPipelineItem, kindOf, missingFields, WON } from './pipeline.ts';
 import { moveCounters } from './funnel.ts';
 import { pipelineWrites } from '#shared/goals/open-pipeline-store';
+import { openDealWrite } from './stale-deals.ts';
 import {
   applyDealPatch,
   applyMove,
@@ -117,6 +118,7 @@ export function createDealService({ db, clock }: DealDeps) {
       at: now,
       amount: deal.amount,
       currency: deal.currency,
+      reason: input.reason,
       place: deal,
     });
     const approvalHeld = reliedOnApproval
@@ -131,6 +133,8 @@ export function createDealService({ db, clock }: DealDeps) {
       ...(kindOf(input.stage) === 'open' ? [occupancyUpdate(db, input.stage, 1)] : []),
       // The open pipeline by close month: the new probability, or out of it when won or lost (≤ 8 items; a won move totals ≤ 35).
       ...pipelineWrites(db, deal, next),
+      // The stale-deals entry: re-keyed by the new stage's entry time, or deleted when the deal closes.
+      ...openDealWrite(db, deal, next),
     ];
     if (orderId && !booking) throw new Error('A won move needs the customer it books the order for');
     const booked = orderId ? bookOrder(db, { customer: booking!.customer, order: newOrder(next, orderId, now), policy: booking!.grading, actorId: principal.userId, now }) : undefined;
@@ -190,7 +194,7 @@ export function createDealService({ db, clock }: DealDeps) {
           occupancyUpdate(db, deal.stage, 1),
         ];
         const enterIndex = items.length - 1;
-        await transactRetrying(db, [...items, ...pipelineWrites(db, undefined, deal), ...record(response)], (index) =>
+        await transactRetrying(db, [...items, ...pipelineWrites(db, undefined, deal), ...openDealWrite(db, undefined, deal), ...record(response)], (index) =>
           index === enterIndex ? pipelineChanged() : conflict('already_exists', 'A deal with this id already exists'),
         );
         return response;
@@ -230,7 +234,7 @@ export function createDealService({ db, clock }: DealDeps) {
       }
       if (patch.productLineId && !items[reassigning ? 2 : 1]) throw invalid('The product line does not exist', { productLineId: `No product line ${patch.productLineId}` });
       const next = applyDealPatch(deal, patch, owner, clock.now().toISOString());
-      await write(id, [updateDeal(db, deal, next), audit(principal, owner ? 'reassign' : 'update', deal, next), ...pipelineWrites(db, deal, next)]);
+      await write(id, [updateDeal(db, deal, next), audit(principal, owner ? 'reassign' : 'update', deal, next), ...pipelineWrites(db, deal, next), ...openDealWrite(db, deal, next)]);
       return next;
     },
 

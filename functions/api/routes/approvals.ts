@@ -9,6 +9,7 @@ import { createDelegationService } from '#shared/org/delegation';
 import { userView } from '#shared/org/schemas';
 import { idParam, listQuery, pageOf, route } from '../openapi.ts';
 import { validationHook } from '../middleware.ts';
+import { reportResponse } from '../csv.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
 const storedPolicyView = z.object({ version: z.number(), policy: z.unknown(), updatedAt: z.string().optional(), updatedBy: z.string().optional() });
@@ -69,12 +70,24 @@ export function approvalRoutes(deps: AppDeps) {
     route({
       method: 'get',
       path: '/reports/approval-times',
-      summary: 'Median and p90 decision time per step (upper bound of a log-scale bucket, seconds) and escalations',
+      summary: 'Median and p90 decision time per step (upper bound of a log-scale bucket, seconds) and escalations. CSV with Accept: text/csv',
       tag: 'Reports',
       query: z.strictObject({}),
       response: z.object({ items: z.array(z.object({ stepId: z.string(), stepName: z.string(), decisions: z.number(), medianSeconds: z.number().nullable(), p90Seconds: z.number().nullable(), escalations: z.number() })) }),
     }),
-    async (c) => c.json((await policies.approvalTimes(c.get('session'))) as never, 200),
+    async (c) =>
+      reportResponse(c, await policies.approvalTimes(c.get('session')), {
+        filename: 'approval-times.csv',
+        rows: (b) => b.items,
+        columns: [
+          { header: 'stepId', value: (r) => r.stepId },
+          { header: 'stepName', value: (r) => r.stepName },
+          { header: 'decisions', value: (r) => r.decisions },
+          { header: 'medianSeconds', value: (r) => r.medianSeconds },
+          { header: 'p90Seconds', value: (r) => r.p90Seconds },
+          { header: 'escalations', value: (r) => r.escalations },
+        ],
+      }),
   );
   return app;
 }

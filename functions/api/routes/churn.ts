@@ -5,6 +5,7 @@ import { churnPolicy } from '#shared/churn/policy';
 import { alertAction, alertOutcome, alertsQuery, churnReportQuery, riskAssessment } from '#shared/churn/schemas';
 import { idParam, listQuery, pageOf, route } from '../openapi.ts';
 import { validationHook } from '../middleware.ts';
+import { reportResponse } from '../csv.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
 const storedPolicyView = z.object({ version: z.number(), policy: z.unknown(), updatedAt: z.string().optional(), updatedBy: z.string().optional() });
@@ -62,12 +63,27 @@ export function churnRoutes(deps: AppDeps) {
     route({
       method: 'get',
       path: '/reports/churn',
-      summary: 'Closed alerts: outcomes, recovery rate and likely reasons, per month range and scope',
+      summary: 'Closed alerts: outcomes, recovery rate and likely reasons, per month range and scope. CSV with Accept: text/csv',
       tag: 'Reports',
       query: churnReportQuery,
       response: z.object({ scope: z.unknown(), from: z.string(), to: z.string(), closed: z.number(), outcomes: z.record(z.string(), z.number()), recoveryRate: z.number().nullable(), reasons: z.record(z.string(), z.number()) }),
     }),
-    async (c) => c.json((await churn.report(c.get('session'), c.req.valid('query'))) as never, 200),
+    async (c) =>
+      reportResponse(c, await churn.report(c.get('session'), c.req.valid('query')), {
+        filename: 'churn.csv',
+        // One row per figure: the closed count, each outcome, each likely reason, the recovery rate.
+        rows: (b) => [
+          { figure: 'closed', key: '', value: b.closed },
+          ...Object.entries(b.outcomes).map(([key, value]) => ({ figure: 'outcome', key, value })),
+          ...Object.entries(b.reasons).map(([key, value]) => ({ figure: 'reason', key, value })),
+          { figure: 'recoveryRate', key: '', value: b.recoveryRate },
+        ],
+        columns: [
+          { header: 'figure', value: (r) => r.figure },
+          { header: 'key', value: (r) => r.key },
+          { header: 'value', value: (r) => r.value },
+        ],
+      }),
   );
   return app;
 }

@@ -1,0 +1,46 @@
+import type { Context } from 'hono';
+import { stringify } from 'csv-stringify/sync';
+
+/** One CSV column: its header and how a row's cell is read (null/undefined → empty cell). */
+export interface CsvColumn<R> {
+  header: string;
+  value: (row: R) => string | number | boolean | null | undefined;
+}
+
+/** A report's CSV form: the rows it flattens the JSON into and the columns each row shows. */
+export interface CsvForm<T, R> {
+  filename: string;
+  rows: (body: T) => R[];
+  /** Fixed, or read from the body (one amount column per currency that occurs). */
+  columns: CsvColumn<R>[] | ((body: T) => CsvColumn<R>[]);
+}
+
+/** One column per currency found in the rows' amount records (`amount_CNY`…), sorted. */
+export function currencyColumns<R>(rows: R[], amounts: (row: R) => Record<string, number>, prefix = 'amount'): CsvColumn<R>[] {
+  const currencies = [...new Set(rows.flatMap((row) => Object.keys(amounts(row))))].sort();
+  return currencies.map((currency) => ({ header: `${prefix}_${currency}`, value: (row: R) => amounts(row)[currency] ?? 0 }));
+}
+
+/** True when the caller asked for CSV (`Accept: text/csv`, alone or among other types). */
+export const wantsCsv = (c: Context) =>
+  (c.req.header('accept') ?? '')
+    .split(',')
+    .some((part) => part.split(';')[0]!.trim().toLowerCase() === 'text/csv');
+
+/** Header row, then one row per figure line; csv-stringify quotes commas, quotes and line breaks. */
+export function csvText<R>(columns: CsvColumn<R>[], rows: R[]): string {
+  return stringify([columns.map((column) => column.header), ...rows.map((row) => columns.map((column) => column.value(row) ?? ''))]);
+}
+
+/**
+ * Answers a report as JSON, or as a CSV attachment of the same figures when asked for one, so each route only
+ * declares its columns. Returned as `never`: the routes' OpenAPI response types describe the JSON form.
+ */
+export function reportResponse<T, R>(c: Context, body: T, form: CsvForm<T, R>): never {
+  if (!wantsCsv(c)) return c.json(body as never, 200) as never;
+  const columns = typeof form.columns === 'function' ? form.columns(body) : form.columns;
+  return c.body(csvText(columns, form.rows(body)), 200, {
+    'Content-Type': 'text/csv; charset=utf-8',
+    'Content-Disposition': `attachment; filename="${form.filename}"`,
+  }) as never;
+}
