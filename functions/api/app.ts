@@ -29,6 +29,8 @@ import { incentiveRoutes } from './routes/incentives.ts';
 import { commissionRoutes } from './routes/commissions.ts';
 import { reviewRoutes } from './routes/reviews.ts';
 import { reportRoutes } from './routes/reports.ts';
+import { importRoutes } from './routes/imports.ts';
+import { dataQualityRoutes } from './routes/data-quality.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
 export type { AppDeps } from './types.ts';
@@ -80,5 +82,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', commissionRoutes(deps));
   app.route('/', reviewRoutes(deps));
   app.route('/', reportRoutes(deps));
+  app.route('/', importRoutes(deps));
+  app.route('/', dataQualityRoutes(deps));
   return app;
 }

@@ -52,14 +52,27 @@ export const validationHook = (result: { success: boolean; error?: ZodError; tar
   }
 };
 
-export const limitBody = (maxBytes: number): MiddlewareHandler<AppEnv> =>
+/**
+ * Uploads (CSV imports) are the one exception to the global size limit and to JSON-only: each such route applies
+ * its own `uploadLimit` and content type (routes/imports.ts), so the global middleware leaves exactly these alone.
+ */
+export const UPLOAD_ROUTES = new Set(['POST /imports/customers', 'POST /imports/orders']);
+const isUpload = (c: Context) => UPLOAD_ROUTES.has(`${c.req.method} ${c.req.path}`);
+
+export const uploadLimit = (maxBytes: number): MiddlewareHandler<AppEnv> =>
   bodyLimit({
     maxSize: maxBytes,
     onError: (c) => c.json(errorBody('payload_too_large', `The request body is larger than ${maxBytes} bytes`), 413),
   });
 
+export const limitBody = (maxBytes: number): MiddlewareHandler<AppEnv> => {
+  const limit = uploadLimit(maxBytes);
+  return (c, next) => (isUpload(c) ? next() : limit(c, next));
+};
+
 /** Writes take JSON only; anything else is a clear 415 rather than an empty body that fails validation. */
 export const requireJson: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (isUpload(c)) return next();
   const hasBody = Number(c.req.header('content-length') ?? 0) > 0 || c.req.header('transfer-encoding');
   if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && hasBody) {
     const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();

@@ -396,6 +396,46 @@ export const reviewKeys = {
 } as const;
 
 /**
+ * Data quality (shared/data-quality). A duplicate lookup item per match key (field × normalised name × normalised
+ * value) holds the ids of the customers written under it (a string set, ADDed in each customer's create
+ * transaction), so a check is one BatchGet. A flagged pair sits where its newer customer sits (owner / team /
+ * region / all) with its status first in the sort key, like customers.
+ */
+export const dataQualityKeys = {
+  matchLookup: (matchKey: string): Key => ({ PK: `DEDUPE#${matchKey}`, SK: 'DEDUPE' }),
+  pair: (id: string): Key => ({ PK: `DUPLICATE#${id}`, SK: 'PAIR' }),
+  pairIndexes: (p: { id: string; ownerId: string; teamId?: string | null; regionId: string; status: string }) => {
+    const sort = `DUPLICATE#${p.status}#${p.id}`;
+    return {
+      GSI1PK: `OWNER#${p.ownerId}`,
+      GSI1SK: sort,
+      ...(p.teamId ? { GSI2PK: `TEAM#${p.teamId}`, GSI2SK: sort } : {}),
+      GSI3PK: `REGION#${p.regionId}`,
+      GSI3SK: sort,
+      GSI4PK: 'DUPLICATES',
+      GSI4SK: sort,
+    };
+  },
+  pairSortPrefix: (status: string) => `DUPLICATE#${status}#`,
+  pairsPartition: 'DUPLICATES',
+} as const;
+
+/**
+ * CSV imports (shared/imports). The job, its stored rows (chunks of parsed rows, so a worker can pick up chunk n)
+ * and its row errors (by zero-padded line, so the report pages in file order) are one item collection. A row's
+ * natural key (external id or content hash) is claimed with attribute_not_exists in the row's own transaction,
+ * so importing the same file again creates nothing.
+ */
+export const importKeys = {
+  job: (id: string): Key => ({ PK: `IMPORT#${id}`, SK: 'JOB' }),
+  jobPartition: (id: string) => `IMPORT#${id}`,
+  chunk: (id: string, n: number): Key => ({ PK: `IMPORT#${id}`, SK: `CHUNK#${String(n).padStart(6, '0')}` }),
+  rowError: (id: string, line: number, field: string): Key => ({ PK: `IMPORT#${id}`, SK: `ERROR#${String(line).padStart(8, '0')}#${field}` }),
+  rowErrorPrefix: 'ERROR#',
+  naturalKey: (kind: 'customer' | 'order', key: string): Key => ({ PK: `IMPORTED#${kind}#${key}`, SK: 'ROW' }),
+} as const;
+
+/**
  * Reports and the audit view (issue 7). Stale deals: one sparse entry per OPEN deal in the deal's partition, written
  * in the deal's own transactions (create, move, patch) and deleted when the deal closes; its GSI sort keys start
  * with the time the deal entered its current stage, so "no stage change in N days" is one key range per scope.

@@ -3,7 +3,7 @@ import { email, entityId, isoDate, name, phone, shortText } from '#shared/core/s
 
 export const TIERS = ['A', 'B', 'C', 'D'] as const;
 export const CREDIT_RATINGS = ['A', 'B', 'C', 'D', 'E'] as const;
-export const CUSTOMER_STATUSES = ['active', 'archived'] as const;
+export const CUSTOMER_STATUSES = ['active', 'archived', 'merged'] as const;
 
 export const contact = z.strictObject({
   name,
@@ -58,6 +58,8 @@ export interface Customer {
   tier: (typeof TIERS)[number];
   tags: string[];
   status: (typeof CUSTOMER_STATUSES)[number];
+  /** Set when the customer was merged into another (its orders and deals moved there; shared/data-quality). */
+  mergedInto?: string;
   version: number;
   createdAt: string;
   updatedAt: string;

@@ -9,7 +9,7 @@ import { canSee, dataScope, type Principal } from '#shared/core/principal';
 import { fromItem, queryIndex, type Item } from '#shared/core/query';
 import type { Page } from '#shared/core/pagination';
 import type { Session } from '#shared/core/session';
-import { transact, putIfAbsent, putIfVersion } from '#shared/core/write';
+import { transact, putIfVersion } from '#shared/core/write';
 import { staleVersion } from '#shared/org/service';
 import { applyPatch, assertCanAssign, assertCanWrite, assertTierChange, customerScope, newCustomer, type Owner } from './rules.ts';
 import type { CreateCustomer, Customer, PatchCustomer } from './schemas.ts';
@@ -18,8 +18,10 @@ import { fromGradingPolicyItem, gradingPolicyStore } from './grading-policy.ts';
 import { tierChangeAudit } from './value-store.ts';
 import { careHookKeys, careOnCustomerWrite } from '#shared/care/customer-hook';
 import { listByIntent, type IntentListing } from '#shared/care/interactions';
-import { repStatsAdd } from '#shared/team/rep-stats';
 import { transactRetrying } from '#shared/core/write';
+import { customerCreateItems, customerItem } from './create-items.ts';
+import { candidatesIn, duplicateLookup, flagPair, lookupWrites, MAX_FLAGGED, nameCandidates, PossibleDuplicate } from '#shared/data-quality/duplicates';
+import type { Candidate } from '#shared/data-quality/normalise';
 
 export interface CustomerDeps {
   db: Db;
@@ -36,7 +38,7 @@ export interface ListCustomers {
 }
 
 export function createCustomerService({ db, clock }: CustomerDeps) {
-  const item = (customer: Customer) => ({ ...keys.customer(customer.id), ...keys.customerIndexes({ ...customer, teamId: customer.teamId }), type: 'customer', ...customer });
+  const item = customerItem;
 
   const audit = entityAuditor<Customer>(db, 'customer', customerScope);
 
@@ -71,21 +73,35 @@ export function createCustomerService({ db, clock }: CustomerDeps) {
     return after;
   }
 
+  /** Only when the lookup matched: one more BatchGet for the candidates' names and state. */
+  async function loadCandidates(session: Session, principal: Principal, matches: Candidate[]) {
+    const { items } = await session.load(matches.map((m) => keys.customer(m.customerId)));
+    return nameCandidates(matches, items, (c) => canSee(principal, customerScope(fromItem<Customer>(c))));
+  }
+
   return {
-    async create(session: Session, input: CreateCustomer, idempotencyKey?: string) {
+    /**
+     * Creates a customer unless it looks like an existing one (same normalised name and phone, e-mail or tax id):
+     * then 409 possible_duplicate with the candidates, or, with `allowDuplicate`, created and flagged as a pair.
+     */
+    async create(session: Session, input: CreateCustomer, idempotencyKey?: string, allowDuplicate = false) {
       const ownerId = input.ownerId ?? session.identity.userId;
-      const { principal, items } = await session.load([keys.user(ownerId), ...careHookKeys()]);
+      const lookup = duplicateLookup(input);
+      // The idempotency record comes in the same BatchGet: a replay must answer as the first time, not 409 on itself.
+      const replayKey = idempotencyKey ? [keys.idempotency(session.identity.userId, idempotencyKey)] : [];
+      const { principal, items } = await session.load([keys.user(ownerId), ...careHookKeys(), ...lookup.keys, ...replayKey]);
       assertCanWrite(principal);
       const owner = assertCanAssign(principal, items[0] && fromItem<Owner>(items[0]), ownerId);
       assertTierChange(principal, input.tier);
+      const matches = replayKey.length > 0 && items[items.length - 1] ? [] : candidatesIn(lookup.matchKeys, items);
+      const candidates = matches.length > 0 ? await loadCandidates(session, principal, matches) : [];
+      if (candidates.length > 0 && !allowDuplicate) throw new PossibleDuplicate(candidates);
       const idempotency = idempotencyKey ? { principalId: principal.userId, key: idempotencyKey, request: { route: 'POST /customers', input } } : undefined;
       return withIdempotency(db, idempotency, clock.now(), async (record) => {
-        const { customer, items: careItems } = careOnCustomerWrite(db, undefined, newCustomer(input, owner, newId(), clock.now().toISOString()), items);
+        const { customer, items: created } = customerCreateItems(db, principal.userId, newCustomer(input, owner, newId(), clock.now().toISOString()), items);
         const response = { status: 201, body: customer };
-        // New customers per owner × month (incentives on new_customers, shared/team) count in the same write; the
-        // month item is shared by every owner, so a transaction conflict on it is retried like the order counters.
-        const counted = repStatsAdd(db, customer.createdAt.slice(0, 7), customer.ownerId, { newCustomers: 1 });
-        await transactRetrying(db, [putIfAbsent(db, item(customer)), audit(principal, 'create', undefined, customer), ...careItems, counted, ...record(response)], () =>
+        const flagged = candidates.slice(0, MAX_FLAGGED).map((candidate) => flagPair(db, customer, candidate, { userId: principal.userId, source: 'create', at: customer.createdAt }));
+        await transactRetrying(db, [...created, ...lookupWrites(db, customer.id, lookup.matchKeys), ...flagged, ...record(response)], () =>
           conflict('already_exists', 'A customer with this id already exists'),
         );
         return response;

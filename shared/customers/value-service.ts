@@ -54,7 +54,7 @@ export function explainGrade(customer: Customer, current: StoredGradingPolicy) {
   };
 }
 
-const directOrder = (input: RecordOrder, customer: Customer, id: string, by: string, at: string): Order => ({
+export const directOrder = (input: RecordOrder, customer: Customer, id: string, by: string, at: string): Order => ({
   id,
   customerId: customer.id,
   amount: input.amount,

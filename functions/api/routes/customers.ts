@@ -3,6 +3,9 @@ import { etag, versionFromIfMatch } from '#shared/core/etag';
 import { invalid } from '#shared/core/errors';
 import { createCustomerService } from '#shared/customers/service';
 import { createCustomer, customerView, listCustomersQuery, patchCustomer } from '#shared/customers/schemas';
+import { PossibleDuplicate } from '#shared/data-quality/duplicates';
+import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { idParam, listQuery, pageOf, route } from '../openapi.ts';
 import { validationHook } from '../middleware.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
@@ -15,6 +18,14 @@ export function idempotencyKey(header: string | undefined): string | undefined {
   return header;
 }
 
+const createCustomerQuery = z.strictObject({ allowDuplicate: z.enum(['true', 'false']).optional().describe('Create even when it matches an existing customer; the pair is flagged') });
+
+/** A possible duplicate answers 409 with the candidates, so the client can open one instead or confirm. */
+export const duplicateAnswer = (c: Context<AppEnv>) => (error: unknown) => {
+  if (!(error instanceof PossibleDuplicate)) throw error;
+  return c.json({ error: { code: error.code, message: error.message, candidates: error.candidates } }, 409);
+};
+
 /** The template every resource copies: Idempotency-Key on create, ETag on read, If-Match on update, scoped lists. */
 export function customerRoutes(deps: AppDeps) {
   const customers = createCustomerService(deps);
@@ -22,9 +33,21 @@ export function customerRoutes(deps: AppDeps) {
   const tag = 'Customers';
 
   app.openapi(
-    route({ method: 'post', path: '/customers', summary: 'Create a customer (honours Idempotency-Key)', tag, body: createCustomer, response: customerView, status: 201, extraResponses: { 422: 'Idempotency-Key reused with another body' } }),
+    route({
+      method: 'post',
+      path: '/customers',
+      summary: 'Create a customer (honours Idempotency-Key); a possible duplicate is a 409 with the candidates unless ?allowDuplicate=true, which creates it and flags the pair',
+      tag,
+      query: createCustomerQuery,
+      body: createCustomer,
+      response: customerView,
+      status: 201,
+      extraResponses: { 409: 'possible_duplicate: `error.candidates` lists id, name and matched fields', 422: 'Idempotency-Key reused with another body' },
+    }),
     async (c) => {
-      const result = await customers.create(c.get('session'), c.req.valid('json'), idempotencyKey(c.req.header('idempotency-key')));
+      const allow = c.req.valid('query').allowDuplicate === 'true';
+      const result = await customers.create(c.get('session'), c.req.valid('json'), idempotencyKey(c.req.header('idempotency-key')), allow).catch(duplicateAnswer(c));
+      if (result instanceof Response) return result as never;
       const body = result.body as { version: number };
       c.header('ETag', etag(body.version));
       if (result.replayed) c.header('Idempotent-Replayed', 'true');
