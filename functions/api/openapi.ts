@@ -32,6 +32,8 @@ interface RouteSpec<P, Q, B> {
   status?: 200 | 201 | 202;
   public?: boolean;
   extraResponses?: Record<number, string>;
+  /** Also answers text/csv when the request has `Accept: text/csv` (reports: functions/api/csv.ts). */
+  csv?: boolean;
 }
 
 /**
@@ -62,7 +64,10 @@ export function route<P extends ZodType | undefined = undefined, Q extends ZodTy
       ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body as never } }, required: true } } : {}),
     },
     responses: {
-      [status]: { description: 'OK', content: { 'application/json': { schema: spec.response as never } } },
+      [status]: {
+        description: spec.csv ? 'OK (JSON; CSV with a header row when `Accept: text/csv`)' : 'OK',
+        content: { 'application/json': { schema: spec.response as never }, ...(spec.csv ? { 'text/csv': { schema: z.string() as never } } : {}) },
+      },
       ...errors,
       ...Object.fromEntries(
         Object.entries(spec.extraResponses ?? {}).map(([code, description]) => [code, { description, content: { 'application/json': { schema: ErrorSchema } } }]),

@@ -56,6 +56,15 @@ describe('GET /audit?actorId=', () => {
     expect(res.body.items[1].changes.find((c: any) => c.field === 'industry')).toEqual({ field: 'industry', before: 'Logistics', after: 'Finance' });
   });
 
+  it('pages with limit and the opaque cursor; a cursor of another actor is refused', async () => {
+    const first = await audit(`actorId=${REP}&from=2026-03-05&limit=2`, REP);
+    expect(first.body.items).toHaveLength(2);
+    const second = await audit(`actorId=${REP}&from=2026-03-05&limit=2&cursor=${first.body.nextCursor}`, REP);
+    expect(lines(second)).toEqual([[ids.alpha, 'create', ['industry']]]);
+    const foreign = await audit(`actorId=${MATE}&limit=2&cursor=${first.body.nextCursor}`, REP);
+    expect([foreign.status, Object.keys(foreign.body.error.fields)]).toEqual([400, ['cursor']]);
+  });
+
   it('from/to bound the time (a day alone is the whole day, UTC)', async () => {
     expect(lines(await audit(`actorId=${REP}&from=2026-03-15`, REP)).map((l: any) => l[1])).toEqual(['create', 'update']);
     expect(lines(await audit(`actorId=${REP}&from=2026-03-05&to=2026-03-10`, REP))).toEqual([[ids.alpha, 'create', ['industry']]]);

@@ -104,6 +104,13 @@ describe('GET /reports/win-loss', () => {
     expect(rows.slice(2).map((r) => [r.reason, Number(r.count)])).toEqual(json.reasons.map((r: any) => [r.reason, r.count]));
   });
 
+  it('the OpenAPI document lists text/csv beside JSON for every report that answers it', async () => {
+    const doc = (await api.call('GET', '/openapi.json')).body;
+    for (const path of ['attainment', 'funnel', 'stage-times', 'win-loss', 'stale-deals', 'approval-times', 'churn', 'follow-up-compliance']) {
+      expect(Object.keys(doc.paths[`/reports/${path}`].get.responses['200'].content), path).toEqual(['application/json', 'text/csv']);
+    }
+  });
+
   it('a rep sees their own deals; another team is refused', async () => {
     const mine = await api.call('GET', '/reports/win-loss?from=2026-06', { as: REP });
     expect([mine.body.scope, mine.body.won.count, mine.body.lost.count, mine.body.lost.amount.CNY]).toEqual([{ kind: 'owner', id: REP }, 1, 2, 2_300_000]);

@@ -68,6 +68,7 @@ export function approvalRoutes(deps: AppDeps) {
   );
   app.openapi(
     route({
+      csv: true,
       method: 'get',
       path: '/reports/approval-times',
       summary: 'Median and p90 decision time per step (upper bound of a log-scale bucket, seconds) and escalations. CSV with Accept: text/csv',

@@ -61,6 +61,7 @@ export function churnRoutes(deps: AppDeps) {
   );
   app.openapi(
     route({
+      csv: true,
       method: 'get',
       path: '/reports/churn',
       summary: 'Closed alerts: outcomes, recovery rate and likely reasons, per month range and scope. CSV with Accept: text/csv',

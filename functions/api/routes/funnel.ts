@@ -20,6 +20,7 @@ export function funnelRoutes(deps: AppDeps) {
 
   app.openapi(
     route({
+      csv: true,
       method: 'get',
       path: '/reports/funnel',
       summary: 'Per stage: deals entered in the months, their amount, conversion to the next stage; win rate (default scope: your team, region or everyone). CSV with Accept: text/csv',
@@ -44,6 +45,7 @@ export function funnelRoutes(deps: AppDeps) {
   );
   app.openapi(
     route({
+      csv: true,
       method: 'get',
       path: '/reports/stage-times',
       summary: 'Time in stage per stage: count, median and p90 (bucket upper bounds of a log-scale histogram); the bottleneck: slowest stage and lowest conversion. CSV with Accept: text/csv',

@@ -24,7 +24,7 @@ export function reportRoutes(deps: AppDeps) {
   const followUps = createFollowUpReport(deps);
 
   app.openapi(
-    route({ method: 'get', path: '/reports/attainment', summary: 'Actual vs target (base, sprint, challenge) per region, team or rep for a period, within your scope. CSV with Accept: text/csv', tag, query: attainmentQuery, response: attainmentView }),
+    route({ csv: true, method: 'get', path: '/reports/attainment', summary: 'Actual vs target (base, sprint, challenge) per region, team or rep for a period, within your scope. CSV with Accept: text/csv', tag, query: attainmentQuery, response: attainmentView }),
     async (c) =>
       reportResponse(c, await attainment.attainment(c.get('session'), c.req.valid('query')), {
         filename: 'attainment.csv',
@@ -46,7 +46,7 @@ export function reportRoutes(deps: AppDeps) {
   );
 
   app.openapi(
-    route({ method: 'get', path: '/reports/win-loss', summary: 'Deals won and lost in the months (counts, amounts per currency), win rate and lost reasons; default scope as the funnel. CSV with Accept: text/csv', tag, query: s.reportQuery, response: winLossView, extraResponses: scoped }),
+    route({ csv: true, method: 'get', path: '/reports/win-loss', summary: 'Deals won and lost in the months (counts, amounts per currency), win rate and lost reasons; default scope as the funnel. CSV with Accept: text/csv', tag, query: s.reportQuery, response: winLossView, extraResponses: scoped }),
     async (c) =>
       reportResponse(c, await funnel.winLoss(c.get('session'), c.req.valid('query')), {
         filename: 'win-loss.csv',
@@ -70,7 +70,7 @@ export function reportRoutes(deps: AppDeps) {
   );
 
   app.openapi(
-    route({ method: 'get', path: '/reports/stale-deals', summary: 'Open deals with no stage change for at least `days` days, oldest first, within your scope (or a team/region in it). CSV with Accept: text/csv', tag, query: staleDealsQuery, response: staleDealsView, extraResponses: scoped }),
+    route({ csv: true, method: 'get', path: '/reports/stale-deals', summary: 'Open deals with no stage change for at least `days` days, oldest first, within your scope (or a team/region in it). CSV with Accept: text/csv', tag, query: staleDealsQuery, response: staleDealsView, extraResponses: scoped }),
     async (c) =>
       reportResponse(c, await stale.staleDeals(c.get('session'), c.req.valid('query')), {
         filename: 'stale-deals.csv',
@@ -92,7 +92,7 @@ export function reportRoutes(deps: AppDeps) {
   );
 
   app.openapi(
-    route({ method: 'get', path: '/reports/follow-up-compliance', summary: 'Per team: follow-ups met by its reps in the period, on time, compliance (on time ÷ met); a rep sees their own. CSV with Accept: text/csv', tag, query: followUpQuery, response: followUpView }),
+    route({ csv: true, method: 'get', path: '/reports/follow-up-compliance', summary: 'Per team: follow-ups met by its reps in the period, on time, compliance (on time ÷ met); a rep sees their own. CSV with Accept: text/csv', tag, query: followUpQuery, response: followUpView }),
     async (c) =>
       reportResponse(c, await followUps.compliance(c.get('session'), c.req.valid('query')), {
         filename: 'follow-up-compliance.csv',

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { bottleneck, winLossReport } from '#shared/process/report-figures';
+import { csvText } from '#functions/api/csv';
+import { parse } from 'csv-parse/sync';
+
+describe('bottleneck', () => {
+  it('names the stage with the largest median and the one with the lowest conversion, ignoring empty ones', () => {
+    const times = [
+      { stage: 'lead', medianSeconds: 3600 },
+      { stage: 'qualified', medianSeconds: null },
+      { stage: 'proposal', medianSeconds: 86_400 },
+    ];
+    const conversions = [
+      { stage: 'lead', conversion: 0.5 },
+      { stage: 'qualified', conversion: null },
+      { stage: 'proposal', conversion: 0.25 },
+      { stage: 'negotiation', conversion: 0.25 },
+    ];
+    expect(bottleneck(times, conversions)).toEqual({ slowestStage: { stage: 'proposal', medianSeconds: 86_400 }, lowestConversion: { stage: 'proposal', conversion: 0.25 } });
+  });
+
+  it('is null on both sides when nothing has been measured', () => {
+    expect(bottleneck([{ stage: 'lead', medianSeconds: null }], [])).toEqual({ slowestStage: null, lowestConversion: null });
+  });
+});
+
+describe('winLossReport', () => {
+  it('sums won and lost counters per currency and the reasons over months', () => {
+    const report = winLossReport([
+      { stage: 'won', entered: 2, amount_CNY: 300 },
+      { stage: 'won', entered: 1, amount_USD: 50 },
+      { stage: 'lost', entered: 3, amount_CNY: 70, reason_price: 2, reason_other: 1 },
+      { stage: 'lost', entered: 1, amount_CNY: 5, reason_price: 1 },
+      { stage: 'lead', entered: 9, amount_CNY: 999 },
+    ]);
+    expect(report.won).toEqual({ count: 3, amount: { CNY: 300, USD: 50 } });
+    expect(report.lost).toEqual({ count: 4, amount: { CNY: 75 } });
+    expect(report.winRate).toBe(3 / 7);
+    expect(report.reasons.filter((r) => r.count)).toEqual([
+      { reason: 'price', count: 3 },
+      { reason: 'other', count: 1 },
+    ]);
+  });
+
+  it('has no win rate before anything closed', () => {
+    expect(winLossReport([]).winRate).toBeNull();
+  });
+});
+
+describe('csvText', () => {
+  it('writes a header row and quotes what needs quoting, so a parser reads the same cells back', () => {
+    const rows = [{ name: 'Jade, "Harbor"\nLtd', amount: 12, rate: null }];
+    const text = csvText([{ header: 'name', value: (r: (typeof rows)[0]) => r.name }, { header: 'amount', value: (r) => r.amount }, { header: 'rate', value: (r) => r.rate }], rows);
+    expect(parse(text, { columns: true })).toEqual([{ name: 'Jade, "Harbor"\nLtd', amount: '12', rate: '' }]);
+  });
+});
