@@ -27,11 +27,11 @@ export function createImportService({ db, clock }: ImportDeps) {
    * chunk (not wired yet: see README). Safe to run again: rows are idempotent, counters count a chunk once.
    */
   async function processImport(jobId: string): Promise<void> {
-    const job = await readJob(db, jobId);
-    if (!job || job.status === 'done' || job.status === 'failed') return;
-    const session = new Session(db, { userId: job.createdBy, groups: job.roles as Role[] });
-    const importChunk = job.kind === 'customers' ? importCustomerChunk : importOrderChunk;
     try {
+      const job = await readJob(db, jobId);
+      if (!job || job.status === 'done' || job.status === 'failed') return;
+      const session = new Session(db, { userId: job.createdBy, groups: job.roles as Role[] });
+      const importChunk = job.kind === 'customers' ? importCustomerChunk : importOrderChunk;
       for (let n = job.chunksDone; n < job.chunks; n++) {
         const rows = await readChunk(db, jobId, n);
         const outcome = await importChunk({ db, clock, session }, rows);
@@ -41,7 +41,8 @@ export function createImportService({ db, clock }: ImportDeps) {
     } catch (error) {
       // An unexpected failure (the table, a bug) stops the job visibly; the rows already written stay written.
       console.error(JSON.stringify({ level: 'error', message: 'import failed', jobId, error: (error as Error).message }));
-      await failJob(db, jobId, 'The import stopped on an unexpected error; it has been logged. Importing the file again continues where it stopped.', clock.now().toISOString());
+      // Nobody awaits this work: a failure to record the failure (the table is gone) is only logged.
+      await failJob(db, jobId, 'The import stopped on an unexpected error; it has been logged. Importing the file again continues where it stopped.', clock.now().toISOString()).catch(() => undefined);
     }
   }
 
