@@ -37,7 +37,7 @@ export async function close(event: { cycleId: string }, deps: TaskDeps) {
       cycleId: cycle.id,
       period: cycle.period,
       userId: c.userId,
-      ownerId: c.assessment && c.assessment.by !== 'system' ? c.assessment.by : (c.assessorIds[0] ?? null),
+      ownerId: c.managerId ?? (c.assessment && c.assessment.by !== 'system' ? c.assessment.by : (c.assessorIds[0] ?? null)),
       rating: c.finalRating,
       actions: [...improvementActions(c.components), ...(c.assessment?.goalsNextPeriod ?? [])],
       dueAt: new Date(Date.parse(at) + policy.improvementPlanDays * DAY_MS).toISOString(),
@@ -66,7 +66,7 @@ export async function close(event: { cycleId: string }, deps: TaskDeps) {
   for (const c of cards) {
     const { amount, basis } = suggestedNextTarget(c.metrics, c.finalRating);
     const lookup = lookups.find((l) => l.SK === targetKeys.lookup(fiscalYear, `REP#${c.userId}`, lookupPeriod(next)).SK);
-    const suggestion: TargetSuggestion = { userId: c.userId, period: next, suggestedAmount: amount, basis };
+    const suggestion: TargetSuggestion = { userId: c.userId, ...(c.teamId ? { teamId: c.teamId } : {}), ...(c.regionId ? { regionId: c.regionId } : {}), period: next, suggestedAmount: amount, basis };
     if (lookup && lookup.currency === c.currency) {
       const revision: TargetRevision = {
         id: derivedId('suggestion', cycle.id, c.userId),

@@ -17,7 +17,11 @@ import type { ReviewCycle, StoredScorecard } from './schemas.ts';
 const stale = () => conflict('scorecard_changed', 'The scorecard changed while the workflow acted on it');
 const CURRENCY = 'CNY';
 
-export const scorecardIdOf = (cycleId: string, userId: string) => derivedId('scorecard', cycleId, userId);
+/**
+ * One scorecard per rep and period, whichever cycle made it: a team cycle and a company cycle for the same month
+ * review each rep once (cycle ids start with their period, YYYY-MM or YYYY-Qn: seven characters).
+ */
+export const scorecardIdOf = (cycleId: string, userId: string) => derivedId('scorecard', cycleId.slice(0, 7), userId);
 
 async function card(deps: TaskDeps, cycleId: string, userId: string): Promise<StoredScorecard> {
   const found = await getScorecard(deps.db, scorecardIdOf(cycleId, userId));
@@ -29,10 +33,13 @@ async function card(deps: TaskDeps, cycleId: string, userId: string): Promise<St
  * Runs a step on the card as it is now. People act on the same card (an assessment can land while the workflow
  * stores its token): a step that lost such a race reads the card again and decides afresh.
  */
-async function onCard<T>(deps: TaskDeps, event: { cycleId: string; userId: string }, step: (found: StoredScorecard) => Promise<T>): Promise<T> {
+async function onCard<T>(deps: TaskDeps, event: { cycleId: string; userId: string }, step: (found: StoredScorecard) => Promise<T>, elsewhere: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await step(await card(deps, event.cycleId, event.userId));
+      const found = await card(deps, event.cycleId, event.userId);
+      // Reviewed by another cycle of the same period: that cycle waits for this rep, this one does not.
+      if (found.cycleId !== event.cycleId) return await elsewhere();
+      return await step(found);
     } catch (error) {
       if ((error as { code?: string }).code !== 'scorecard_changed' || attempt >= 4) throw error;
     }
@@ -75,7 +82,7 @@ export async function listReps(event: { cycleId: string }, deps: TaskDeps) {
 export async function score(event: { cycleId: string; userId: string }, deps: TaskDeps) {
   const id = scorecardIdOf(event.cycleId, event.userId);
   const existing = await getScorecard(deps.db, id);
-  if (existing) return { status: existing.status };
+  if (existing) return { status: existing.cycleId === event.cycleId ? existing.status : 'reviewed_elsewhere' };
   const [cycle, users, stored] = await Promise.all([getCycle(deps.db, event.cycleId), usersById(deps.db, [event.userId]), reviewPolicyStore.load(deps.db)]);
   const user = users.get(event.userId) as unknown as { id: string; name?: string; roles?: string[]; teamId?: string; regionId?: string; managerId?: string };
   const rep = { id: event.userId, name: user?.name ?? event.userId, roles: user?.roles ?? ['rep'], teamId: user?.teamId, regionId: user?.regionId, managerId: user?.managerId };
@@ -87,7 +94,7 @@ export async function score(event: { cycleId: string; userId: string }, deps: Ta
     id, cycleId: cycle!.id, period: cycle!.period, userId: rep.id, name: rep.name,
     ...(rep.teamId ? { teamId: rep.teamId } : {}), ...(rep.regionId ? { regionId: rep.regionId } : {}),
     currency: CURRENCY, metrics, components, score: points, rating, finalRating: rating, status: 'scored',
-    assessorIds: rep.managerId ? [rep.managerId] : [], createdAt: now, updatedAt: now, version: 1,
+    ...(rep.managerId ? { managerId: rep.managerId } : {}), assessorIds: rep.managerId ? [rep.managerId] : [], createdAt: now, updatedAt: now, version: 1,
   };
   try {
     await transactRetrying(deps.db, [putIfAbsent(deps.db, scorecardItem(scorecard)), countOnCycle(deps.db, cycle!.id, 'scored')], () => conflict('exists', 'exists'));
@@ -95,6 +102,12 @@ export async function score(event: { cycleId: string; userId: string }, deps: Ta
     if ((error as { code?: string }).code !== 'exists') throw error;
   }
   return { status: 'scored' };
+}
+
+/** Ends a callback's wait at once (the step it waits for happened already, or belongs to another cycle). */
+async function endWait(deps: TaskDeps, taskToken: string) {
+  await deps.engine.sendTaskSuccess(taskToken, { status: 'done' });
+  return { waiting: false };
 }
 
 /** Records the automatic assessment when nobody assessed in time: the computed rating stands. */
@@ -126,7 +139,7 @@ export async function awaitAssessment(event: { cycleId: string; userId: string; 
       found.assessorIds.map((userId) => ({ userId, kind: 'review.assessment_requested', title: `Assess ${found.name}’s scorecard`, body: `Period ${found.period}: score ${found.score}, computed rating ${found.rating}`, at, event: `${found.id}/assess/${event.round}` })),
     );
     return { waiting: true };
-  });
+  }, async () => endWait(deps, event.taskToken));
 }
 
 /** Assessment SLA passed: the assessors' managers (the director) take over; none → { escalated: false }. */
@@ -143,15 +156,15 @@ export async function escalate(event: { cycleId: string; userId: string }, deps:
       ...found.assessorIds.map((userId) => ({ userId, kind: 'review.escalated', title: `Assessment of ${found.name} escalated`, body: `Not assessed within the SLA; passed to ${to.join(', ')}`, at, event: `${found.id}/escalated` })),
     ]);
     return { escalated: true };
-  });
+  }, async () => ({ escalated: true }));
 }
 
 /** Nobody assessed, even after escalation. */
 export async function autoAssess(event: { cycleId: string; userId: string }, deps: TaskDeps) {
-  return onCard(deps, event, async (found) => {
+  return onCard<{ status: string }>(deps, event, async (found) => {
     if (found.status === 'scored') await assessAutomatically(deps, found);
     return { status: 'assessed' };
-  });
+  }, async () => ({ status: 'reviewed_elsewhere' as const }));
 }
 
 /** Callback: waits for the rep's acknowledgement; already acknowledged → ends at once. */
@@ -165,17 +178,40 @@ export async function awaitAcknowledgement(event: { cycleId: string; userId: str
     await transactRetrying(deps.db, [putScorecardIfVersion(deps.db, { ...found, acknowledgementToken: event.taskToken, updatedAt: at, version: found.version + 1 }, found.version)], stale);
     await notify(deps.db, [{ userId: found.userId, kind: 'review.acknowledgement_requested', title: 'Acknowledge your scorecard', body: `Period ${found.period}: final rating ${found.finalRating}`, at, event: `${found.id}/acknowledge` }]);
     return { waiting: true };
-  });
+  }, async () => endWait(deps, event.taskToken));
 }
 
 /** The rep did not acknowledge in time: noted on the card, the manager told; the cycle goes on. */
 export async function acknowledgementOverdue(event: { cycleId: string; userId: string }, deps: TaskDeps) {
-  return onCard(deps, event, async (found) => {
+  return onCard<{ status: string }>(deps, event, async (found) => {
     if (found.status !== 'assessed' || found.acknowledgement?.overdue) return { status: found.status };
     const at = deps.clock.now().toISOString();
     await transactRetrying(deps.db, [putScorecardIfVersion(deps.db, { ...found, acknowledgement: { at, overdue: true }, acknowledgementToken: undefined, updatedAt: at, version: found.version + 1 }, found.version)], stale);
     const assessor = found.assessment?.by && found.assessment.by !== 'system' ? [found.assessment.by] : found.assessorIds;
     await notify(deps.db, assessor.map((userId) => ({ userId, kind: 'review.acknowledgement_overdue', title: `${found.name} has not acknowledged`, body: `Period ${found.period}`, at, event: `${found.id}/ack-overdue` })));
     return { status: found.status };
+  }, async () => ({ status: 'reviewed_elsewhere' as const }));
+}
+
+/** A step failed for good: the cycle says so (and why), and a new start may restart it. */
+export async function fail(event: { cycleId: string; error?: string; cause?: string }, deps: TaskDeps) {
+  await transactRetrying(
+    deps.db,
+    [
+      {
+        Update: {
+          TableName: deps.db.tableName,
+          Key: reviewKeys.cycle(event.cycleId),
+          UpdateExpression: 'SET #status = :failed, #error = :error',
+          ConditionExpression: '#status = :open',
+          ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+          ExpressionAttributeValues: { ':failed': 'failed', ':open': 'open', ':error': `${event.error ?? 'Error'}: ${String(event.cause ?? '').slice(0, 500)}` },
+        },
+      },
+    ],
+    () => conflict('not_open', 'not open'),
+  ).catch((error) => {
+    if ((error as { code?: string }).code !== 'not_open') throw error;
   });
+  return { status: 'failed' };
 }

@@ -6,7 +6,7 @@ import { actualsByMonth, total } from '#shared/goals/actuals';
 import { npsOf, repCounts } from '#shared/team/rep-stats';
 import { trainingCompliance } from '#shared/team/training-compliance';
 import { usersById } from '#shared/approvals/resolve';
-import { lookupPeriod, monthsOfPeriod, periodDays } from './rules.ts';
+import { lookupPeriod, monthsOfPeriod, periodDays, periodTarget, quarterOfMonth } from './rules.ts';
 import type { Metrics } from './schemas.ts';
 
 /** A rep as the review reads them. */
@@ -20,6 +20,16 @@ export interface Reviewee {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
+
+/** The rep's target lookups that can give the period's target: its own node, its quarter's (for a month), the year's. */
+function repTargetKeys(fiscalYear: number, repId: string, period: string) {
+  const place = `REP#${repId}`;
+  return {
+    own: targetKeys.lookup(fiscalYear, place, lookupPeriod(period)),
+    ...(period.includes('Q') ? {} : { quarter: targetKeys.lookup(fiscalYear, place, quarterOfMonth(period)) }),
+    year: targetKeys.lookup(fiscalYear, place, 'YEAR'),
+  };
+}
 
 /** Deals the rep closed as `stage` (won | lost) within the period's days, from the owner's deal index. */
 async function closedDeals(db: Db, userId: string, stage: 'won' | 'lost', days: { from: string; to: string }): Promise<Item[]> {
@@ -50,24 +60,29 @@ export async function measure(db: Db, rep: Reviewee, period: string, currency: s
   const months = monthsOfPeriod(period);
   const days = periodDays(period);
   const fiscalYear = Number(period.slice(0, 4));
+  const lookups = repTargetKeys(fiscalYear, rep.id, period);
   const [batch, actuals, won, lost, training] = await Promise.all([
-    db.doc.send(new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: [targetKeys.lookup(fiscalYear, `REP#${rep.id}`, lookupPeriod(period)), ...months.map((m) => motivationKeys.repStats(m))] } } })),
+    db.doc.send(new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: [...Object.values(lookups), ...months.map((m) => motivationKeys.repStats(m))] } } })),
     actualsByMonth(db, { repId: rep.id }, months[0]!, months.at(-1)!),
     closedDeals(db, rep.id, 'won', days),
     closedDeals(db, rep.id, 'lost', days),
     trainingCompliance(db, [{ id: rep.id, roles: rep.roles }]),
   ]);
   const found = batch.Responses?.[db.tableName] ?? [];
-  const lookup = found.find((i) => String(i.PK).startsWith('TARGET_LOOKUP#'));
+  const amountAt = (key: { PK: string; SK: string }) => {
+    const item = found.find((i) => i.PK === key.PK && i.SK === key.SK);
+    return item && item.currency === currency ? Number(item.amount) : undefined;
+  };
+  const { target, basis } = periodTarget(period, { period: amountAt(lookups.own), quarter: lookups.quarter && amountAt(lookups.quarter), year: amountAt(lookups.year) });
   const counts = repCounts(found.filter((i) => i.PK === motivationKeys.repStats(months[0]!).PK), rep.id);
   const actual = total(actuals)[currency] ?? 0;
-  const target = lookup && lookup.currency === currency ? Number(lookup.amount) : null;
   const wonAmount = won.filter((d) => d.currency === currency).reduce((s, d) => s + Number(d.amount ?? 0), 0);
   const cycleDays = won.map((d) => (Date.parse(String(d.closedAt)) - Date.parse(String(d.createdAt))) / DAY_MS);
   const nps = npsOf(counts);
   return {
     actual,
     target,
+    targetBasis: basis,
     attainment: target && target > 0 ? Math.round((actual / target) * 10_000) / 10_000 : null,
     wonCount: won.length,
     wonAmount,

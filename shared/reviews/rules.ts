@@ -42,6 +42,20 @@ export function periodDays(period: string): { from: string; to: string } {
 /** The target lookup's period key: the month itself, or the quarter (Qn). */
 export const lookupPeriod = (period: string) => (period.includes('Q') ? period.slice(5) : period);
 
+/** The quarter (Qn) a month falls in. */
+export const quarterOfMonth = (month: string) => `Q${Math.floor((Number(month.slice(5, 7)) - 1) / 3) + 1}`;
+
+/**
+ * The target for a review period: the period's own node, else a share of the quarter's (a third for a month), else
+ * of the year's (months ÷ 12) — reps often have only a yearly or quarterly target.
+ */
+export function periodTarget(period: string, found: { period?: number; quarter?: number; year?: number }): { target: number | null; basis: 'period' | 'quarter_share' | 'year_share' | null } {
+  if (found.period !== undefined) return { target: found.period, basis: 'period' };
+  if (!period.includes('Q') && found.quarter !== undefined) return { target: Math.round(found.quarter / 3), basis: 'quarter_share' };
+  if (found.year !== undefined) return { target: Math.round((found.year * monthsOfPeriod(period).length) / 12), basis: 'year_share' };
+  return { target: null, basis: null };
+}
+
 /** Cycle ids are readable and derive from what the cycle covers, so a second start finds the first. */
 export const cycleIdOf = (period: string, teamId?: string) => (teamId ? `${period}-${teamId}` : period);
 
@@ -113,7 +127,7 @@ export function suggestedNextTarget(m: Pick<Metrics, 'actual' | 'target'>, final
 }
 
 /** Cycle badges: the highest attainment, the biggest score gain on the previous scorecard, the best NPS. */
-export function cycleBadges(cards: Pick<Scorecard, 'userId' | 'score' | 'metrics'>[], previousScore: Map<string, number>): Badge[] {
+export function cycleBadges(cards: Pick<Scorecard, 'userId' | 'score' | 'metrics' | 'teamId' | 'regionId'>[], previousScore: Map<string, number>): Badge[] {
   const byUser = (a: { userId: string }, b: { userId: string }) => (a.userId < b.userId ? -1 : 1);
   const best = <T extends { userId: string }>(items: T[], value: (t: T) => number | null) =>
     items
@@ -122,10 +136,11 @@ export function cycleBadges(cards: Pick<Scorecard, 'userId' | 'score' | 'metrics
       .reduce<T | undefined>((top, t) => (top === undefined || value(t)! > value(top)! ? t : top), undefined);
   const badges: Badge[] = [];
   const top = best(cards, (c) => (c.metrics.attainment !== null && c.metrics.attainment > 0 ? c.metrics.attainment : null));
-  if (top) badges.push({ userId: top.userId, badge: 'top_attainment', reason: `Highest attainment: ${Math.round(top.metrics.attainment! * 1000) / 10}%` });
+  const at = (c: { teamId?: string; regionId?: string }) => ({ ...(c.teamId ? { teamId: c.teamId } : {}), ...(c.regionId ? { regionId: c.regionId } : {}) });
+  if (top) badges.push({ userId: top.userId, ...at(top), badge: 'top_attainment', reason: `Highest attainment: ${Math.round(top.metrics.attainment! * 1000) / 10}%` });
   const improved = best(cards, (c) => (previousScore.has(c.userId) && c.score > previousScore.get(c.userId)! ? c.score - previousScore.get(c.userId)! : null));
-  if (improved) badges.push({ userId: improved.userId, badge: 'most_improved', reason: `Score up ${round1(improved.score - previousScore.get(improved.userId)!)} points on the previous review` });
+  if (improved) badges.push({ userId: improved.userId, ...at(improved), badge: 'most_improved', reason: `Score up ${round1(improved.score - previousScore.get(improved.userId)!)} points on the previous review` });
   const nps = best(cards, (c) => (c.metrics.npsResponses > 0 ? c.metrics.nps : null));
-  if (nps) badges.push({ userId: nps.userId, badge: 'best_nps', reason: `Best NPS: ${nps.metrics.nps} from ${nps.metrics.npsResponses} responses` });
+  if (nps) badges.push({ userId: nps.userId, ...at(nps), badge: 'best_nps', reason: `Best NPS: ${nps.metrics.nps} from ${nps.metrics.npsResponses} responses` });
   return badges;
 }

@@ -22,6 +22,8 @@ export type AssessmentInput = z.infer<typeof assessmentInput>;
 export interface Metrics {
   actual: number;
   target: number | null;
+  /** Where the target came from: the period's own node, or a share of its quarter's or year's. */
+  targetBasis: 'period' | 'quarter_share' | 'year_share' | null;
   /** actual ÷ target */
   attainment: number | null;
   wonCount: number;
@@ -46,6 +48,8 @@ export interface Scorecard {
   name: string;
   teamId?: string;
   regionId?: string;
+  /** The rep's manager when scored: the improvement plan's owner. */
+  managerId?: string;
   currency: string;
   metrics: Metrics;
   /** Each component on 0–100; null when not measurable (its weight is spread over the others). */
@@ -66,13 +70,19 @@ export interface Scorecard {
 
 export type StoredScorecard = Scorecard & { assessmentToken?: string; acknowledgementToken?: string };
 
-export interface Badge {
+/** Where the rep sits, so a cycle shows each reader only the people in their scope. */
+export interface Placed {
+  teamId?: string;
+  regionId?: string;
+}
+
+export interface Badge extends Placed {
   userId: string;
   badge: 'top_attainment' | 'most_improved' | 'best_nps';
   reason: string;
 }
 
-export interface TargetSuggestion {
+export interface TargetSuggestion extends Placed {
   userId: string;
   period: string;
   suggestedAmount: number;
@@ -86,7 +96,9 @@ export interface ReviewCycle {
   id: string;
   period: string;
   teamId?: string;
-  status: 'open' | 'closed';
+  /** failed: the workflow stopped on an error; POST /review-cycles again restarts it. */
+  status: 'open' | 'closed' | 'failed';
+  error?: string;
   /** The execution that runs this cycle; another one for the same cycle stops at once. */
   executionName: string;
   startedBy: string;

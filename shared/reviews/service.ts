@@ -8,10 +8,11 @@ import { canSee, hasRole, isOrgWide, type Principal } from '#shared/core/princip
 import { fromItem, queryIndex } from '#shared/core/query';
 import type { Session } from '#shared/core/session';
 import { putIfAbsent, transactRetrying } from '#shared/core/write';
+import { newId } from '#shared/core/ids';
 import { notify } from '#shared/notifications/service';
 import { reviewPolicyStore } from './policy.ts';
 import { adjustedRating, cycleIdOf, periodDays } from './rules.ts';
-import { countOnCycle, cycleItem, planItem, putScorecardIfVersion, scorecardView } from './store.ts';
+import { countOnCycle, cycleItem, getCycle, planItem, putScorecardIfVersion, scorecardView } from './store.ts';
 import type { AssessmentInput, CreateCycle, ImprovementPlan, ReviewCycle, StoredScorecard } from './schemas.ts';
 
 /** Who sees a cycle: org-wide roles; a team cycle also its manager and its region's director; a company cycle any manager or director. */
@@ -67,15 +68,30 @@ export function createReviewService({ db, clock, engine }: { db: Db; clock: Cloc
     return scorecardView(next);
   }
 
+  /** A failed cycle runs again under a new execution name; its scorecards so far are kept (each step finds its own). */
+  async function restart(cycle: ReviewCycle) {
+    const executionName = `${cycle.id}-r${newId()}`;
+    await transactRetrying(
+      db,
+      [{ Update: { TableName: db.tableName, Key: reviewKeys.cycle(cycle.id), UpdateExpression: 'SET #status = :open, executionName = :name REMOVE #error', ConditionExpression: '#status = :failed', ExpressionAttributeNames: { '#status': 'status', '#error': 'error' }, ExpressionAttributeValues: { ':open': 'open', ':failed': 'failed', ':name': executionName } } }],
+      () => conflict('cycle_restarted', 'The cycle was restarted meanwhile'),
+    );
+    await engine.startExecution({ workflow: 'performance-review', name: executionName, input: { cycleId: cycle.id, scheduledAt: null, cadence: null } });
+    return { ...cycle, status: 'open' as const, executionName };
+  }
+
   return {
     /** Starts a cycle by hand (admin): its id is its period (and team), so a second start answers 409 with it. */
     async start(session: Session, input: CreateCycle) {
       const { principal, items } = await session.load(input.teamId ? [keys.team(input.teamId)] : []);
       if (!hasRole(principal, 'admin')) throw forbidden('Only an admin starts a review cycle by hand');
       if (input.teamId && !items[0]) throw invalid('No such team', { teamId: `No team ${input.teamId}` });
-      if (periodDays(input.period).from > clock.now().toISOString().slice(0, 10)) throw invalid('The period has not started', { period: 'Review a period that has started' });
+      // Statements are finalised at the close: a period still running would lose its later orders.
+      if (periodDays(input.period).to >= clock.now().toISOString().slice(0, 10)) throw invalid('The period has not ended', { period: 'Review a period that has ended' });
       const stored = await reviewPolicyStore.load(db);
       const id = cycleIdOf(input.period, input.teamId);
+      const failed = await getCycle(db, id);
+      if (failed?.status === 'failed') return restart(failed);
       const cycle: ReviewCycle = {
         id, period: input.period, ...(input.teamId ? { teamId: input.teamId } : {}), status: 'open', executionName: id, startedBy: principal.userId, policyVersion: stored.version,
         reps: 0, scored: 0, assessed: 0, acknowledged: 0, escalated: 0, badges: [], suggestions: [], improvementPlans: 0, createdAt: clock.now().toISOString(),
@@ -91,7 +107,9 @@ export function createReviewService({ db, clock, engine }: { db: Db; clock: Cloc
       const team = cycle?.teamId ? (await session.load([keys.team(cycle.teamId)])).items[0] : undefined;
       if (!cycle || !canSeeCycle(principal, cycle, team as { regionId?: string } | undefined)) throw notFound(`Review cycle ${id}`);
       const { executionName: _name, ...view } = cycle;
-      return { ...view, progress: { reps: cycle.reps, scored: cycle.scored, assessed: cycle.assessed, acknowledged: cycle.acknowledged, escalated: cycle.escalated } };
+      // A company cycle spans every team: each reader sees the badges and suggestions of people in their scope.
+      const visible = (entry: { userId: string; teamId?: string; regionId?: string }) => isOrgWide(principal) || canSee(principal, { ownerId: entry.userId, teamId: entry.teamId ?? null, regionId: entry.regionId ?? null });
+      return { ...view, badges: cycle.badges.filter(visible), suggestions: cycle.suggestions.filter(visible), progress: { reps: cycle.reps, scored: cycle.scored, assessed: cycle.assessed, acknowledged: cycle.acknowledged, escalated: cycle.escalated } };
     },
 
     /** A cycle's scorecards (within your scope) or one user's, newest period first. */
@@ -127,6 +145,7 @@ export function createReviewService({ db, clock, engine }: { db: Db; clock: Cloc
       const inScope = plan.userId === principal.userId || plan.ownerId === principal.userId || canSee(principal, { ownerId: plan.userId, teamId: (user?.teamId as string) ?? null, regionId: (user?.regionId as string) ?? null });
       if (!inScope) throw notFound(`Improvement plan ${id}`);
       if (plan.status === 'done') throw conflict('plan_done', 'This plan is done');
+      if (input.status === 'done' && plan.userId === principal.userId) throw forbidden('The plan’s owner or someone above closes it; record your progress as on_track or at_risk');
       const at = clock.now().toISOString();
       const next: ImprovementPlan = { ...plan, checkpoints: [...plan.checkpoints, { at, by: principal.userId, ...input }], status: input.status === 'done' ? 'done' : 'open', updatedAt: at };
       await transactRetrying(

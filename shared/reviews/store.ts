@@ -49,7 +49,7 @@ export async function cycleScorecards(db: Db, cycleId: string): Promise<StoredSc
   return cards;
 }
 
-/** The user's latest scorecard from a period before `period` (most improved compares with it). */
+/** The user's latest scorecard of the same cadence (month or quarter) before `period`: most improved compares with it. */
 export async function previousScorecard(db: Db, userId: string, period: string): Promise<StoredScorecard | undefined> {
   const out = await db.doc.send(
     new QueryCommand({
@@ -58,8 +58,9 @@ export async function previousScorecard(db: Db, userId: string, period: string):
       KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': `OWNER#${userId}`, ':from': reviewKeys.userScorecardPrefix, ':to': `${reviewKeys.userScorecardPrefix}${period}` },
       ScanIndexForward: false,
-      Limit: 1,
+      Limit: 8,
     }),
   );
-  return out.Items?.[0] && fromItem<StoredScorecard>(out.Items[0]);
+  const quarterly = period.includes('Q');
+  return (out.Items ?? []).map((item) => fromItem<StoredScorecard>(item)).find((c) => c.period.includes('Q') === quarterly && c.period < period);
 }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_REVIEW_POLICY } from '#shared/reviews/policy';
-import { adjustedRating, componentsOf, cycleBadges, cycleIdOf, derivedId, improvementActions, monthsOfPeriod, nextPeriod, periodDays, previousPeriod, scoreOf, suggestedNextTarget } from '#shared/reviews/rules';
+import { adjustedRating, componentsOf, cycleBadges, periodTarget, cycleIdOf, derivedId, improvementActions, monthsOfPeriod, nextPeriod, periodDays, previousPeriod, scoreOf, suggestedNextTarget } from '#shared/reviews/rules';
 import type { Metrics } from '#shared/reviews/schemas';
 
 const metrics = (over: Partial<Metrics> = {}): Metrics => ({
   actual: 0,
   target: null,
+  targetBasis: null,
   attainment: null,
   wonCount: 0,
   wonAmount: 0,
@@ -57,6 +58,16 @@ describe('the score', () => {
     expect(actions[0]).toMatch(/customer contact/);
     expect(actions[1]).toMatch(/pipeline review/);
     expect(improvementActions({ attainment: 90, winRate: 80, activities: 100, followUpCompliance: null, nps: null, training: null })).toHaveLength(1);
+  });
+});
+
+describe('the period target', () => {
+  it('is the period’s own node, else a share of its quarter’s or year’s', () => {
+    expect(periodTarget('2026-11', { period: 100, quarter: 900, year: 1200 })).toEqual({ target: 100, basis: 'period' });
+    expect(periodTarget('2026-11', { quarter: 900, year: 1200 })).toEqual({ target: 300, basis: 'quarter_share' });
+    expect(periodTarget('2026-11', { year: 1200 })).toEqual({ target: 100, basis: 'year_share' });
+    expect(periodTarget('2026-Q4', { year: 1200 })).toEqual({ target: 300, basis: 'year_share' });
+    expect(periodTarget('2026-Q4', {})).toEqual({ target: null, basis: null });
   });
 });
 

@@ -10,7 +10,9 @@ import { eventually } from '#test/support/approvals';
  */
 const START = Date.parse('2026-11-20T10:00:00.000Z');
 const began = Date.now();
-const clock = { now: () => new Date(START + (Date.now() - began)) };
+/** November while the month's business is recorded, then (shift) 2 December, when November can be reviewed. */
+let shift = 0;
+const clock = { now: () => new Date(START + (Date.now() - began) + shift) };
 
 let api: Awaited<ReturnType<typeof testApi>>;
 const TEAM = 'east-enterprise';
@@ -59,13 +61,17 @@ beforeAll(async () => {
   // Short assessment SLA so the third assessment times out during the test.
   const current = await api.call('GET', '/review-policy', { as: 'admin' });
   ok(await api.call('PUT', '/review-policy', { as: 'admin', headers: { 'if-match': current.headers.get('etag')! }, body: { ...current.body.policy, assessmentSlaSeconds: 4 } }));
+  shift = Date.parse('2026-12-02T10:00:00.000Z') - clock.now().getTime();
 }, 120_000);
 
 const cards = async () => (await api.call('GET', `/scorecards?cycleId=${CYCLE}`, { as: MANAGER })).body.items as any[];
 const cardOf = async (userId: string) => (await cards()).find((c) => c.userId === userId);
 
 describe('a review cycle for a team of three reps', () => {
-  it('starts once: a second start of the same cycle answers 409', async () => {
+  it('starts once, for a period that has ended: a second start of the same cycle answers 409', async () => {
+    const running = await api.call('POST', '/review-cycles', { as: 'admin', body: { period: '2026-12', teamId: TEAM } });
+    expect(running.status).toBe(400);
+    expect(running.body.error.fields).toHaveProperty('period');
     expect(ok(await api.call('POST', '/review-cycles', { as: 'admin', body: { period: '2026-11', teamId: TEAM } }), 202).id).toBe(CYCLE);
     const again = await api.call('POST', '/review-cycles', { as: 'admin', body: { period: '2026-11', teamId: TEAM } });
     expect(again.status).toBe(409);
@@ -78,7 +84,7 @@ describe('a review cycle for a team of three reps', () => {
       return list.length === 3 && list;
     }, 'three scorecards');
     const by = Object.fromEntries(scored.map((c) => [c.userId, c]));
-    expect(by[R1].metrics).toMatchObject({ actual: 12_000_000, target: 10_000_000, attainment: 1.2, wonCount: 1, wonAmount: 1_000_000, lostCount: 0, winRate: 1, activities: 5 });
+    expect(by[R1].metrics).toMatchObject({ actual: 12_000_000, target: 10_000_000, targetBasis: 'period', attainment: 1.2, wonCount: 1, wonAmount: 1_000_000, lostCount: 0, winRate: 1, activities: 5 });
     expect(by[R3].metrics).toMatchObject({ actual: 2_000_000, attainment: 0.2, wonCount: 0, lostCount: 1, winRate: 0 });
     expect(by[R2].metrics).toMatchObject({ attainment: 0.8, nps: 100, npsResponses: 1, winRate: null });
     // By hand, weights 40/15/10/10/15/10 over the measurable components:
@@ -126,13 +132,19 @@ describe('a review cycle for a team of three reps', () => {
 
     const plans = ok(await api.call('GET', `/improvement-plans?userId=${R3}`, { as: MANAGER })).items;
     expect(plans).toHaveLength(1);
-    expect(plans[0]).toMatchObject({ rating: 1, ownerId: 'director-east', status: 'open' });
+    // The rep's manager sees it through, though the director assessed after the escalation.
+    expect(plans[0]).toMatchObject({ rating: 1, ownerId: MANAGER, status: 'open' });
     expect(plans[0].actions).toContain('Two new enterprise logos');
+    const checkpoint = (as: string, status: string) => api.call('POST', `/improvement-plans/${plans[0].id}/checkpoints`, { as, body: { note: 'Weekly review held', status } });
+    expect((await checkpoint(R3, 'done')).status).toBe(403);
+    ok(await checkpoint(R3, 'on_track'));
+    expect(ok(await checkpoint(MANAGER, 'done')).status).toBe('done');
+    expect((await checkpoint(MANAGER, 'at_risk')).status).toBe(409);
     for (const rep of [R1, R2]) expect(ok(await api.call('GET', `/improvement-plans?userId=${rep}`, { as: MANAGER })).items).toEqual([]);
 
     expect(cycle.badges).toEqual([
-      { userId: R1, badge: 'top_attainment', reason: 'Highest attainment: 120%' },
-      { userId: R2, badge: 'best_nps', reason: 'Best NPS: 100 from 1 responses' },
+      { userId: R1, teamId: TEAM, regionId: 'east', badge: 'top_attainment', reason: 'Highest attainment: 120%' },
+      { userId: R2, teamId: TEAM, regionId: 'east', badge: 'best_nps', reason: 'Best NPS: 100 from 1 responses' },
     ]);
     const badges = ok(await api.call('GET', `/users/${R1}/recognitions`, { as: R1 })).items;
     expect(badges.map((b: any) => b.badge)).toContain('top_attainment');
@@ -149,27 +161,43 @@ describe('a review cycle for a team of three reps', () => {
 });
 
 describe('the scheduled monthly review', () => {
-  it('is a job on the schedule; two runs for the same month make one cycle and one set of scorecards', async () => {
+  it('is a job on the schedule; two runs for the same month make one cycle, and reps a team cycle reviewed are not reviewed again', async () => {
     const jobs = ok(await api.call('GET', '/jobs', { as: 'admin' })).items as any[];
-    expect(jobs.find((j) => j.name === 'monthly-performance-review')).toMatchObject({ cron: '0 2 1 * *', nextRunAt: '2026-12-01T02:00:00.000Z' });
+    expect(jobs.find((j) => j.name === 'monthly-performance-review')).toMatchObject({ cron: '0 2 1 * *', nextRunAt: '2027-01-01T02:00:00.000Z' });
     expect(jobs.find((j) => j.name === 'quarterly-performance-review')).toMatchObject({ cron: '0 3 1 1,4,7,10 *', nextRunAt: '2027-01-01T03:00:00.000Z' });
 
     const first = ok(await api.call('POST', '/jobs/monthly-performance-review/run', { as: 'admin' }), 202);
     const second = ok(await api.call('POST', '/jobs/monthly-performance-review/run', { as: 'admin' }), 202);
-    // The clock says November: the run reviews October for every rep.
+    // The clock says December: the run reviews November for every rep but the three the team cycle reviewed.
     const cycle = await eventually(async () => {
-      const c = (await api.call('GET', '/review-cycles/2026-10', { as: 'vp' })).body;
-      return c.progress?.scored === 12 && c;
-    }, 'October scored for all twelve reps', 30_000);
-    expect(cycle).toMatchObject({ period: '2026-10', startedBy: 'schedule', status: 'open' });
+      const c = (await api.call('GET', '/review-cycles/2026-11', { as: 'vp' })).body;
+      return c.progress?.scored === 9 && c;
+    }, 'November scored for the nine other reps', 30_000);
+    expect(cycle).toMatchObject({ period: '2026-11', startedBy: 'schedule', status: 'open', progress: { reps: 12 } });
     // Whichever run created the cycle runs it (it now waits for assessments); the other stopped at once.
     const statuses = await eventually(async () => {
       const both = await Promise.all([first, second].map(async (run) => (await api.engine.describeExecution(run.executionId)).status));
       return both.includes('SUCCEEDED') && both;
     }, 'one run to stop');
     expect(statuses.sort()).toEqual(['RUNNING', 'SUCCEEDED']);
-    const cards = ok(await api.call('GET', '/scorecards?cycleId=2026-10&limit=100', { as: 'vp' })).items;
-    expect(cards).toHaveLength(12);
-    expect(new Set(cards.map((c: any) => c.userId)).size).toBe(12);
+    const cards = ok(await api.call('GET', '/scorecards?cycleId=2026-11&limit=100', { as: 'vp' })).items;
+    expect(cards).toHaveLength(9);
+    expect(cards.map((c: any) => c.userId)).not.toContain(R1);
+    expect(ok(await api.call('GET', `/scorecards?userId=${R1}`, { as: 'vp' })).items.map((c: any) => c.cycleId)).toEqual([CYCLE]);
   }, 90_000);
+});
+
+describe('a cycle that failed', () => {
+  it('is marked failed with the reason, and a new start runs it again', async () => {
+    const { fail } = await import('#shared/reviews/cycle-tasks');
+    ok(await api.call('POST', '/review-cycles', { as: 'admin', body: { period: '2026-10', teamId: 'east-commercial' } }), 202);
+    await eventually(async () => (await api.call('GET', '/review-cycles/2026-10-east-commercial', { as: 'vp' })).body.progress?.scored === 3, 'scored');
+    // As the workflow's MarkFailed step does when a step fails for good.
+    await fail({ cycleId: '2026-10-east-commercial', error: 'Lambda.Unknown', cause: 'the task crashed' }, { db: api.db, clock, engine: api.engine });
+    expect(ok(await api.call('GET', '/review-cycles/2026-10-east-commercial', { as: 'vp' }))).toMatchObject({ status: 'failed', error: 'Lambda.Unknown: the task crashed' });
+    const again = ok(await api.call('POST', '/review-cycles', { as: 'admin', body: { period: '2026-10', teamId: 'east-commercial' } }), 202);
+    expect(again.status).toBe('open');
+    expect(ok(await api.call('GET', '/review-cycles/2026-10-east-commercial', { as: 'vp' }))).toMatchObject({ status: 'open', progress: { scored: 3 } });
+    expect(ok(await api.call('GET', '/scorecards?cycleId=2026-10-east-commercial', { as: 'vp' })).items).toHaveLength(3);
+  });
 });

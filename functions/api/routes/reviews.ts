@@ -10,7 +10,7 @@ import { policyRoutes } from '../policy-routes.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
 const cycleParam = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,100}$/, 'Not a cycle id') });
-const cycleView = z.object({ id: z.string(), period: z.string(), teamId: z.string().optional(), status: z.enum(['open', 'closed']), progress: z.object({ reps: z.number(), scored: z.number(), assessed: z.number(), acknowledged: z.number(), escalated: z.number() }) }).passthrough();
+const cycleView = z.object({ id: z.string(), period: z.string(), teamId: z.string().optional(), status: z.enum(['open', 'closed', 'failed']), progress: z.object({ reps: z.number(), scored: z.number(), assessed: z.number(), acknowledged: z.number(), escalated: z.number() }) }).passthrough();
 const scorecardView = z.object({ id: z.string(), cycleId: z.string(), period: z.string(), userId: z.string(), score: z.number(), rating: z.number(), finalRating: z.number(), status: z.enum(['scored', 'assessed', 'acknowledged']), assessorIds: z.array(z.string()) }).passthrough();
 const planView = z.object({ id: z.string(), userId: z.string(), cycleId: z.string(), rating: z.number(), actions: z.array(z.string()), dueAt: z.string(), status: z.enum(['open', 'done']) }).passthrough();
 
