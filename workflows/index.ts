@@ -77,6 +77,11 @@ export const registry: WorkflowRegistry = {
         ReviewAwaitFunctionArn: { handler: 'functions/tasks/review-await', callback: true },
       },
     },
+    {
+      name: 'csv-import',
+      aslPath: 'workflows/csv-import.asl.json',
+      tasks: { ImportChunkFunctionArn: { handler: 'functions/tasks/import-chunk' } },
+    },
   ],
   schedules: [
     {

@@ -8,8 +8,8 @@ import { invalid } from '#shared/core/errors';
  * exists); a row problem is that row's entry in the job's error report.
  */
 export const MAX_ROWS = 50_000;
-/** Rows per stored chunk (one worker invocation); the byte cap keeps each chunk item well under 400 KB. */
-export const CHUNK_ROWS = 500;
+/** Rows per stored chunk (one workflow task, well inside its timeout); the byte cap keeps each chunk item well under 400 KB. */
+export const CHUNK_ROWS = 250;
 const CHUNK_BYTES = 300_000;
 /** A row longer than this cannot be a customer or an order (every field is capped far below it) and would not fit a chunk. */
 export const MAX_ROW_CHARS = 50_000;

@@ -1,5 +1,6 @@
 import type { Db } from '#shared/core/db';
 import type { Clock } from '#shared/core/clock';
+import type { WorkflowEngine } from '#shared/core/workflow-engine';
 import { importKeys } from '#shared/core/keys';
 import { newId } from '#shared/core/ids';
 import { forbidden, notFound } from '#shared/core/errors';
@@ -15,43 +16,46 @@ import { chunkItem, countChunk, errorItems, failJob, jobItem, listErrors, putAll
 export interface ImportDeps {
   db: Db;
   clock: Clock;
+  engine: WorkflowEngine;
 }
+
+/** workflows/csv-import.asl.json: one task per chunk until the job is done. */
+export const IMPORT_WORKFLOW = 'csv-import';
 
 /** Who may import: managers and above; finance too for orders (it books revenue, it does not own customers). */
 const IMPORTERS: Record<ImportKind, Role[]> = { customers: ['manager', 'director', 'vp', 'admin'], orders: ['manager', 'director', 'vp', 'admin', 'finance'] };
 
-export function createImportService({ db, clock }: ImportDeps) {
+export function createImportService({ db, clock, engine }: ImportDeps) {
   /**
-   * Processes the stored chunks from the first one not yet counted. In-process locally (started by the route, one
-   * chunk after another); on AWS the same function is what a queue- or Step Functions-driven task would call per
-   * chunk (not wired yet: see README). Safe to run again: rows are idempotent, counters count a chunk once.
+   * One chunk: the next one the job has not counted (workflows/csv-import.asl.json calls this until `done`, one Lambda
+   * invocation per chunk on AWS, in-process locally). Safe to run again: rows are idempotent, a chunk counts once.
    */
-  async function processImport(jobId: string): Promise<void> {
+  async function processNextChunk(jobId: string): Promise<{ jobId: string; done: boolean }> {
     try {
       const job = await readJob(db, jobId);
-      if (!job || job.status === 'done' || job.status === 'failed') return;
+      if (!job || job.status === 'done' || job.status === 'failed' || job.chunksDone >= job.chunks) return { jobId, done: true };
       const session = new Session(db, { userId: job.createdBy, groups: job.roles as Role[] });
       const importChunk = job.kind === 'customers' ? importCustomerChunk : importOrderChunk;
-      for (let n = job.chunksDone; n < job.chunks; n++) {
-        const rows = await readChunk(db, jobId, n);
-        const outcome = await importChunk({ db, clock, session }, rows);
-        await putAll(db, errorItems(jobId, outcome.errors));
-        await countChunk(db, jobId, n, outcome, rows.length, n === job.chunks - 1, clock.now().toISOString());
-      }
+      const n = job.chunksDone;
+      const rows = await readChunk(db, jobId, n);
+      const outcome = await importChunk({ db, clock, session }, rows);
+      await putAll(db, errorItems(jobId, outcome.errors));
+      await countChunk(db, jobId, n, outcome, rows.length, n === job.chunks - 1, clock.now().toISOString());
+      return { jobId, done: n + 1 >= job.chunks };
     } catch (error) {
       // An unexpected failure (the table, a bug) stops the job visibly; the rows already written stay written.
       console.error(JSON.stringify({ level: 'error', message: 'import failed', jobId, error: (error as Error).message }));
-      // Nobody awaits this work: a failure to record the failure (the table is gone) is only logged.
-      await failJob(db, jobId, 'The import stopped on an unexpected error; it has been logged. Importing the file again continues where it stopped.', clock.now().toISOString()).catch(() => undefined);
+      await failJob(db, jobId, 'The import stopped on an unexpected error; it has been logged. Importing the file again continues where it stopped.', clock.now().toISOString());
+      return { jobId, done: true };
     }
   }
 
   return {
-    processImport,
+    processNextChunk,
 
     /**
      * Checks the caller and the header, parses every row, stores the job and its rows in chunks, and starts the
-     * processing without waiting for it (202). Rows that do not even have the header's column count are reported now.
+     * import workflow without waiting for it (202). Rows that do not even have the header's column count are reported now.
      */
     async start(session: Session, kind: ImportKind, text: string): Promise<ImportJob> {
       const { principal } = await session.load();
@@ -78,7 +82,8 @@ export function createImportService({ db, clock }: ImportDeps) {
       };
       // The job item last: a job that exists always has all of its chunks.
       await putAll(db, [...chunks.map((c, n) => chunkItem(job.id, n, c)), ...errorItems(job.id, errors), jobItem(job)]);
-      void processImport(job.id);
+      // Named after the job: starting it twice is one execution.
+      if (chunks.length > 0) await engine.startExecution({ workflow: IMPORT_WORKFLOW, name: `import-${job.id}`, input: { jobId: job.id } });
       return job;
     },
 
