@@ -11,7 +11,7 @@ describe('task Lambdas', () => {
       expect(actions).toContain('states:StartExecution');
     }
     const machines = resourcesOf(template, 'AWS::StepFunctions::StateMachine').map(([, m]) => m.Properties!.StateMachineName);
-    expect(machines.sort()).toEqual(['approval', 'churn-recovery', 'daily-customer-care', 'daily-goal-pace', 'performance-review']);
+    expect(machines.sort()).toEqual(['approval', 'churn-recovery', 'csv-import', 'daily-customer-care', 'daily-goal-pace', 'performance-review']);
     const [[, rule]] = resourcesOf(template, 'AWS::Events::Rule');
     expect(rule!.Properties!.ScheduleExpression).toBe('cron(0 1 * * ? *)');
     const schedules = resourcesOf(template, 'AWS::Events::Rule').map(([, r]) => r.Properties!.ScheduleExpression);

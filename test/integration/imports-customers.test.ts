@@ -10,7 +10,8 @@ beforeAll(async () => {
 
 const MANAGER = 'manager-east-enterprise';
 const REP = 'rep-east-enterprise-1';
-const ROWS = Number(process.env.IMPORT_TEST_ROWS ?? 10_000);
+/** 2,000 rows in `npm test` (CI time); `npm run test:volume` runs the issue's 10,000 (about 4 minutes on 2 cores). */
+const ROWS = Number(process.env.IMPORT_TEST_ROWS ?? 2_000);
 
 const csv = (lines: string[]) => lines.join('\n') + '\n';
 const upload = (path: string, body: string, as = MANAGER, type = 'text/csv') => api.call('POST', path, { as, rawBody: body, headers: { 'content-type': type } });
