@@ -465,3 +465,13 @@ export const reportKeys = {
   /** Sort-key bounds of entries written from…to (ISO-8601, inclusive). */
   actorRange: (from: string, to: string) => ({ from: `${from}#`, to: `${to}#~` }),
 } as const;
+
+/**
+ * A customer's deals (issue 7, merge): one reference item per deal in the customer's partition, written in the deal's
+ * create transaction, so "this customer's deals" is one Query on one partition. No GSI keys: only the merge reads it.
+ */
+export const customerDealKeys = {
+  dealRef: (customerId: string, dealId: string): Key => ({ PK: `CUSTOMER#${customerId}`, SK: `DEAL#${dealId}` }),
+  dealRefPartition: (customerId: string) => `CUSTOMER#${customerId}`,
+  dealRefSortPrefix: 'DEAL#',
+} as const;

@@ -20,7 +20,7 @@ import { careHookKeys, careOnCustomerWrite } from '#shared/care/customer-hook';
 import { listByIntent, type IntentListing } from '#shared/care/interactions';
 import { transactRetrying } from '#shared/core/write';
 import { customerCreateItems, customerItem } from './create-items.ts';
-import { candidatesIn, duplicateLookup, flagPair, lookupWrites, MAX_FLAGGED, nameCandidates, PossibleDuplicate } from '#shared/data-quality/duplicates';
+import { candidatesIn, duplicateLookup, flagPair, lookupChangeWrites, lookupWrites, MAX_FLAGGED, nameCandidates, PossibleDuplicate } from '#shared/data-quality/duplicates';
 import type { Candidate } from '#shared/data-quality/normalise';
 
 export interface CustomerDeps {
@@ -67,6 +67,8 @@ export function createCustomerService({ db, clock }: CustomerDeps) {
         audit(principal, action, before, after),
         ...careItems,
         ...tierChangeAudit(db, principal.userId, before, after),
+        // A new name, tax id or contacts moves the customer's duplicate lookup entries (none when they are unchanged).
+        ...lookupChangeWrites(db, after.id, before, after),
       ],
       () => staleVersion(),
     );

@@ -66,6 +66,31 @@ export const lookupWrites = (db: Db, customerId: string, found: MatchKey[]): Tra
     },
   }));
 
+/**
+ * A changed name, tax id or contacts changes the customer's match keys: DELETE its id from the lookups it no longer
+ * matches, ADD it to the new ones (keys in both are left alone, so no item is touched twice in one transaction).
+ * Set ADD / DELETE are idempotent and other customers' ids under the same key stay; write these in the customer's
+ * version-checked update so they change exactly when the customer does.
+ */
+export function lookupChangeWrites(db: Db, customerId: string, before: Matchable, after: Matchable): TransactItem[] {
+  const old = new Map(matchKeys(before).map((m) => [m.key, m]));
+  const now = new Map(matchKeys(after).map((m) => [m.key, m]));
+  const removed = [...old.values()].filter((m) => !now.has(m.key));
+  const added = [...now.values()].filter((m) => !old.has(m.key));
+  return [
+    ...removed.map((m) => ({
+      Update: {
+        TableName: db.tableName,
+        Key: dataQualityKeys.matchLookup(m.key),
+        UpdateExpression: 'SET #type = :type DELETE customerIds :id',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':type': 'duplicate_lookup', ':id': new Set([customerId]) },
+      },
+    })),
+    ...lookupWrites(db, customerId, added),
+  ];
+}
+
 export const pairItem = (pair: DuplicatePair) => ({ ...dataQualityKeys.pair(pair.id), ...dataQualityKeys.pairIndexes(pair), type: 'duplicate_pair', ...pair });
 
 type Placed = { id: string; name: string; ownerId: string; teamId?: string; regionId: string };

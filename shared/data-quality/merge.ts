@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '#shared/core/db';
 import type { Clock } from '#shared/core/clock';
-import { dataQualityKeys, indexPartition, keys } from '#shared/core/keys';
+import { dataQualityKeys, keys } from '#shared/core/keys';
 import { conflict, forbidden, invalid, notFound } from '#shared/core/errors';
 import { canAssignOwners, canSee } from '#shared/core/principal';
 import { fromItem, type Item } from '#shared/core/query';
@@ -18,9 +18,12 @@ import { foldOrder } from '#shared/customers/stats';
 import { customerAudit, valueUpdate, withValue } from '#shared/customers/value-store';
 import type { Order } from '#shared/process/schemas';
 import { toPair } from './duplicates.ts';
+import { dealRefsOf, moveDeal } from './deal-refs.ts';
 
 /** Items per move transaction: two per order (delete + put), well under the 100-action limit. */
 const MOVES_PER_TRANSACTION = 45;
+/** Deals per move transaction: three items each (the deal, and its reference deleted and put under the kept customer). */
+const DEALS_PER_TRANSACTION = 30;
 
 /**
  * Merges a flagged pair into `keepId`. The other customer's orders are re-keyed into the kept customer's partition
@@ -49,10 +52,12 @@ export async function mergePair(deps: { db: Db; clock: Clock }, session: Session
   for (let i = 0; i < orders.length; i += MOVES_PER_TRANSACTION) {
     await transact(db, orders.slice(i, i + MOVES_PER_TRANSACTION).flatMap((order) => moveOrder(db, order, keepId)), () => conflict('merge_conflict', 'An order changed during the merge; send the merge again'));
   }
-  const deals = await dealsOf(db, otherId);
-  for (let i = 0; i < deals.length; i += 90) {
+  // The other customer's deals, by their references in its partition (deals created before the references have none
+  // and stay with the merged customer: no backfill, see deal-refs.ts); each moves with its reference, atomically.
+  const deals = await dealRefsOf(db, otherId);
+  for (let i = 0; i < deals.length; i += DEALS_PER_TRANSACTION) {
     const at = clock.now().toISOString();
-    await transact(db, deals.slice(i, i + 90).map((deal) => repointDeal(db, deal, otherId, keepId, at)), () => conflict('merge_conflict', 'A deal changed during the merge; send the merge again'));
+    await transact(db, deals.slice(i, i + DEALS_PER_TRANSACTION).flatMap((ref) => moveDeal(db, ref, keepId, at)), () => conflict('merge_conflict', 'A deal changed during the merge; send the merge again'));
   }
 
   const now = clock.now().toISOString();
@@ -62,7 +67,7 @@ export async function mergePair(deps: { db: Db; clock: Clock }, session: Session
   const kept = orders.length > 0 ? withValue(keep!, { stats, grade }, now) : { ...keep!, version: keep!.version + 1, updatedAt: now };
   const writes: TransactItem[] = [
     orders.length > 0 ? valueUpdate(db, keep!, kept) : touch(db, keep!, now),
-    customerAudit(db, principal.userId, 'merge_keep', kept, { merged: null }, { merged: otherId, ordersMoved: orders.length, pairId }),
+    customerAudit(db, principal.userId, 'merge_keep', kept, { merged: null }, { merged: otherId, ordersMoved: orders.length, dealsMoved: deals.length, pairId }),
   ];
   if (other!.status !== 'merged') {
     const merged: Customer = { ...other!, status: 'merged', mergedInto: keepId, version: other!.version + 1, updatedAt: now };
@@ -101,29 +106,3 @@ function moveOrder(db: Db, item: Item, keepId: string): TransactItem[] {
     { Put: { TableName: db.tableName, Item: moved, ConditionExpression: 'attribute_not_exists(PK)' } },
   ];
 }
-
-/**
- * Deals have no per-customer index, so they are found in the org-wide deal partition (GSI4) filtered on the
- * customer: the one read of this kind, on a rare, deliberate action. A per-customer deal index would make it one Query.
- */
-async function dealsOf(db: Db, customerId: string): Promise<Item[]> {
-  const found: Item[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db.doc.send(new QueryCommand({ TableName: db.tableName, IndexName: 'GSI4', KeyConditionExpression: 'GSI4PK = :pk', FilterExpression: 'customerId = :c', ExpressionAttributeValues: { ':pk': indexPartition.all('DEALS'), ':c': customerId }, ExclusiveStartKey: start }));
-    found.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return found;
-}
-
-/** Only the customer reference changes (and the version, so an open ETag is stale); approvals keep their lock. */
-const repointDeal = (db: Db, deal: Item, fromId: string, keepId: string, now: string) => ({
-  Update: {
-    TableName: db.tableName,
-    Key: keys.deal(String(deal.id)),
-    UpdateExpression: 'SET customerId = :keep, mergedFromCustomerId = :from, version = version + :one, updatedAt = :now',
-    ConditionExpression: 'customerId = :from',
-    ExpressionAttributeValues: { ':keep': keepId, ':from': fromId, ':one': 1, ':now': now },
-  },
-});

@@ -20,6 +20,7 @@ import { checkMove, criteriaFor, firstStage, fromPipelineItem, kindOf, missingFi
 import { moveCounters } from './funnel.ts';
 import { pipelineWrites } from '#shared/goals/open-pipeline-store';
 import { openDealWrite } from './stale-deals.ts';
+import { dealRefWrite } from '#shared/data-quality/deal-refs';
 import {
   applyDealPatch,
   applyMove,
@@ -194,7 +195,8 @@ export function createDealService({ db, clock }: DealDeps) {
           occupancyUpdate(db, deal.stage, 1),
         ];
         const enterIndex = items.length - 1;
-        await transactRetrying(db, [...items, ...pipelineWrites(db, undefined, deal), ...openDealWrite(db, undefined, deal), ...record(response)], (index) =>
+        // + the customer's reference to the deal (the merge finds a customer's deals by it): still ~20 items, far under 100.
+        await transactRetrying(db, [...items, ...pipelineWrites(db, undefined, deal), ...openDealWrite(db, undefined, deal), dealRefWrite(db, deal), ...record(response)], (index) =>
           index === enterIndex ? pipelineChanged() : conflict('already_exists', 'A deal with this id already exists'),
         );
         return response;
