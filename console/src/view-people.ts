@@ -1,6 +1,6 @@
 import { api } from './api.ts';
-import { badge, empty, h, section, table } from './dom.ts';
-import { date, getLang, money, pct, t } from './i18n.ts';
+import { badge, empty, errorBox, h, section, table } from './dom.ts';
+import { date, money, pct, t } from './i18n.ts';
 import { currentQuarter, scopesFor } from './view-dashboard.ts';
 import type { Me } from './main.ts';
 
@@ -52,9 +52,36 @@ export async function leaderboardView(me: Me, params: URLSearchParams): Promise<
   return h('div', {}, h('h1', {}, `${t('leaderboard')} · ${period}`), h('p', { class: 'tabs' }, `${t('metric')}: `, metrics), section(scope, table([t('rank'), t('person'), t('team'), t('value')], rows, t('noEntries'), 'leaderboard')));
 }
 
-/** My scorecards (to acknowledge), the ones I assess as a lead, and my notifications. */
+/** One scorecard waiting for me: its figures and an Assess form (comment, rating adjustment −1/0/+1, one goal). */
+function assessRow(card: any): HTMLElement {
+  const comment = h('textarea', { name: 'comment', rows: 2, maxlength: 2000, required: true, placeholder: t('comment'), 'aria-label': t('comment') }) as HTMLTextAreaElement;
+  const adjustment = h('select', { name: 'ratingAdjustment', 'aria-label': t('ratingAdjustment') }, ['-1', '0', '+1'].map((v) => h('option', { value: String(Number(v)), selected: v === '0' }, v))) as HTMLSelectElement;
+  const goal = h('input', { name: 'goal', maxlength: 500, required: true, placeholder: t('goalNextPeriod'), 'aria-label': t('goalNextPeriod') }) as HTMLInputElement;
+  const message = h('p', { class: 'muted', role: 'status' });
+  const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'assess-submit' }, t('assess')) as HTMLButtonElement;
+  const form = h('form', { class: 'actions' }, comment, h('label', {}, `${t('ratingAdjustment')} `, adjustment), goal, submit, message);
+  const row = h('li', { 'data-scorecard': card.id }, h('strong', {}, card.name ?? card.userId), ' ', h('span', { class: 'muted' }, `${card.period} · ${t('score')} ${Number(card.score).toFixed(1)} · ${t('rating')} ${card.rating}`), h('details', {}, h('summary', {}, t('assess')), form));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    submit.disabled = true;
+    try {
+      await api('POST', `/scorecards/${encodeURIComponent(card.id)}/assessment`, { comment: comment.value.trim(), ratingAdjustment: Number(adjustment.value), goalsNextPeriod: [goal.value.trim()] });
+      row.replaceChildren(h('strong', {}, card.name ?? card.userId), ' ', badge(t('assessedDone'), 's-approved'));
+    } catch (error) {
+      message.replaceChildren(errorBox(error));
+      submit.disabled = false;
+    }
+  });
+  return row;
+}
+
+/** My scorecards (to acknowledge), the ones waiting for my assessment as a lead, and my notifications. */
 export async function reviewsView(me: Me): Promise<HTMLElement> {
-  const [mine, notes] = await Promise.all([api('GET', `/scorecards?userId=${encodeURIComponent(me.id)}&limit=50`), api('GET', '/notifications?limit=25')]);
+  const [mine, notes, waiting] = await Promise.all([
+    api('GET', `/scorecards?userId=${encodeURIComponent(me.id)}&limit=50`),
+    api('GET', '/notifications?limit=25'),
+    isLead(me) ? api('GET', '/scorecards?assessor=me&limit=50') : Promise.resolve({ items: [] }),
+  ]);
   const rows = mine.items.map((s: any) => [s.period, s.score.toFixed(1), String(s.finalRating ?? s.rating), badge(s.status)]);
   const noteItems = notes.items.map((n: any) => h('li', { class: n.readAt ? '' : 'unread' }, h('strong', {}, n.title), ' ', h('span', { class: 'muted' }, date(n.createdAt)), h('div', {}, n.body ?? ''), n.approvalId ? h('a', { href: `#/approvals?id=${n.approvalId}` }, t('approvals')) : null));
   return h(
@@ -62,7 +89,7 @@ export async function reviewsView(me: Me): Promise<HTMLElement> {
     {},
     h('h1', {}, t('reviews')),
     section(t('myScorecards'), table([t('period'), t('score'), t('rating'), t('status')], rows, t('noScorecards'), 'scorecards')),
-    isLead(me) ? h('p', { class: 'muted' }, getLang() === 'zh-CN' ? '需要您评估的评分卡会出现在通知中。' : 'Scorecards waiting for your assessment arrive as notifications.') : null,
+    isLead(me) ? section(t('toAssess'), waiting.items.length ? h('ul', { class: 'list', 'data-testid': 'to-assess' }, waiting.items.map(assessRow)) : empty(t('noToAssess'))) : null,
     section(t('notifications'), noteItems.length ? h('ul', { class: 'list' }, noteItems) : empty(t('noNotifications'))),
   );
 }

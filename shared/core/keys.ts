@@ -393,6 +393,10 @@ export const reviewKeys = {
   plan: (id: string): Key => ({ PK: `IMPROVEMENT_PLAN#${id}`, SK: 'PLAN' }),
   planIndexes: (p: { id: string; userId: string; createdAt: string }) => ({ GSI1PK: `OWNER#${p.userId}`, GSI1SK: `PLAN#${p.createdAt}#${p.id}` }),
   userPlanPrefix: 'PLAN#',
+  /** An assessor's to-do: one item per assessor in the scorecard's partition, only while the card waits (status scored). */
+  assessorTask: (scorecardId: string, assessorId: string): Key => ({ PK: `SCORECARD#${scorecardId}`, SK: `ASSESSOR#${assessorId}` }),
+  assessorTaskIndexes: (s: { id: string; period: string }, assessorId: string) => ({ GSI3PK: `ASSESS#${assessorId}`, GSI3SK: `${s.period}#${s.id}` }),
+  assessorPartition: (assessorId: string) => `ASSESS#${assessorId}`,
 } as const;
 
 /**

@@ -7,7 +7,7 @@ import { usersById } from '#shared/approvals/resolve';
 import { reviewPolicyStore } from './policy.ts';
 import { measure, repsOf } from './metrics.ts';
 import { componentsOf, cycleIdOf, derivedId, monthsOfPeriod, previousPeriod, scoreOf } from './rules.ts';
-import { countOnCycle, cycleItem, getCycle, getScorecard, putScorecardIfVersion, scorecardItem } from './store.ts';
+import { assessorTasks, countOnCycle, cycleItem, getCycle, getScorecard, scorecardItem, writeScorecard } from './store.ts';
 import type { ReviewCycle, StoredScorecard } from './schemas.ts';
 
 /**
@@ -97,7 +97,7 @@ export async function score(event: { cycleId: string; userId: string }, deps: Ta
     ...(rep.managerId ? { managerId: rep.managerId } : {}), assessorIds: rep.managerId ? [rep.managerId] : [], createdAt: now, updatedAt: now, version: 1,
   };
   try {
-    await transactRetrying(deps.db, [putIfAbsent(deps.db, scorecardItem(scorecard)), countOnCycle(deps.db, cycle!.id, 'scored')], () => conflict('exists', 'exists'));
+    await transactRetrying(deps.db, [putIfAbsent(deps.db, scorecardItem(scorecard)), ...assessorTasks(deps.db, scorecard), countOnCycle(deps.db, cycle!.id, 'scored')], () => conflict('exists', 'exists'));
   } catch (error) {
     if ((error as { code?: string }).code !== 'exists') throw error;
   }
@@ -117,7 +117,7 @@ async function assessAutomatically(deps: TaskDeps, found: StoredScorecard) {
     ...found, status: 'assessed', assessmentToken: undefined, updatedAt: at, version: found.version + 1,
     assessment: { by: 'system', comment: 'No assessment within the SLA: the computed rating stands', ratingAdjustment: 0, goalsNextPeriod: [], at, automatic: true },
   };
-  await transactRetrying(deps.db, [putScorecardIfVersion(deps.db, next, found.version), countOnCycle(deps.db, found.cycleId, 'assessed')], stale);
+  await transactRetrying(deps.db, [...writeScorecard(deps.db, next, found), countOnCycle(deps.db, found.cycleId, 'assessed')], stale);
   await notify(deps.db, [{ userId: found.userId, kind: 'review.assessed', title: 'Your scorecard is ready to acknowledge', body: `Period ${found.period}: rating ${found.finalRating} (no manager assessment within the SLA)`, at, event: `${found.id}/assessed` }]);
 }
 
@@ -133,7 +133,7 @@ export async function awaitAssessment(event: { cycleId: string; userId: string; 
       return { waiting: false };
     }
     const at = deps.clock.now().toISOString();
-    await transactRetrying(deps.db, [putScorecardIfVersion(deps.db, { ...found, assessmentToken: event.taskToken, updatedAt: at, version: found.version + 1 }, found.version)], stale);
+    await transactRetrying(deps.db, writeScorecard(deps.db, { ...found, assessmentToken: event.taskToken, updatedAt: at, version: found.version + 1 }, found), stale);
     await notify(
       deps.db,
       found.assessorIds.map((userId) => ({ userId, kind: 'review.assessment_requested', title: `Assess ${found.name}’s scorecard`, body: `Period ${found.period}: score ${found.score}, computed rating ${found.rating}`, at, event: `${found.id}/assess/${event.round}` })),
@@ -151,7 +151,7 @@ export async function escalate(event: { cycleId: string; userId: string }, deps:
     if (to.length === 0) return { escalated: false };
     const at = deps.clock.now().toISOString();
     const next: StoredScorecard = { ...found, assessorIds: to, escalatedTo: to, assessmentToken: undefined, updatedAt: at, version: found.version + 1 };
-    await transactRetrying(deps.db, [putScorecardIfVersion(deps.db, next, found.version), countOnCycle(deps.db, found.cycleId, 'escalated')], stale);
+    await transactRetrying(deps.db, [...writeScorecard(deps.db, next, found), countOnCycle(deps.db, found.cycleId, 'escalated')], stale);
     await notify(deps.db, [
       ...found.assessorIds.map((userId) => ({ userId, kind: 'review.escalated', title: `Assessment of ${found.name} escalated`, body: `Not assessed within the SLA; passed to ${to.join(', ')}`, at, event: `${found.id}/escalated` })),
     ]);
@@ -175,7 +175,7 @@ export async function awaitAcknowledgement(event: { cycleId: string; userId: str
       return { waiting: false };
     }
     const at = deps.clock.now().toISOString();
-    await transactRetrying(deps.db, [putScorecardIfVersion(deps.db, { ...found, acknowledgementToken: event.taskToken, updatedAt: at, version: found.version + 1 }, found.version)], stale);
+    await transactRetrying(deps.db, writeScorecard(deps.db, { ...found, acknowledgementToken: event.taskToken, updatedAt: at, version: found.version + 1 }, found), stale);
     await notify(deps.db, [{ userId: found.userId, kind: 'review.acknowledgement_requested', title: 'Acknowledge your scorecard', body: `Period ${found.period}: final rating ${found.finalRating}`, at, event: `${found.id}/acknowledge` }]);
     return { waiting: true };
   }, async () => endWait(deps, event.taskToken));
@@ -186,7 +186,7 @@ export async function acknowledgementOverdue(event: { cycleId: string; userId: s
   return onCard<{ status: string }>(deps, event, async (found) => {
     if (found.status !== 'assessed' || found.acknowledgement?.overdue) return { status: found.status };
     const at = deps.clock.now().toISOString();
-    await transactRetrying(deps.db, [putScorecardIfVersion(deps.db, { ...found, acknowledgement: { at, overdue: true }, acknowledgementToken: undefined, updatedAt: at, version: found.version + 1 }, found.version)], stale);
+    await transactRetrying(deps.db, writeScorecard(deps.db, { ...found, acknowledgement: { at, overdue: true }, acknowledgementToken: undefined, updatedAt: at, version: found.version + 1 }, found), stale);
     const assessor = found.assessment?.by && found.assessment.by !== 'system' ? [found.assessment.by] : found.assessorIds;
     await notify(deps.db, assessor.map((userId) => ({ userId, kind: 'review.acknowledgement_overdue', title: `${found.name} has not acknowledged`, body: `Period ${found.period}`, at, event: `${found.id}/ack-overdue` })));
     return { status: found.status };

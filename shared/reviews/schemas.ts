@@ -13,7 +13,7 @@ export const assessmentInput = z.strictObject({
 });
 export const acknowledgementInput = z.strictObject({ comment: z.string().trim().max(2000).optional() });
 export const checkpointInput = z.strictObject({ note: z.string().trim().min(1).max(2000), status: z.enum(['on_track', 'at_risk', 'done']) });
-export const scorecardsQuery = { cycleId: z.string().max(80).optional(), userId: entityId.optional() };
+export const scorecardsQuery = { cycleId: z.string().max(80).optional(), userId: entityId.optional(), assessor: z.literal('me', { error: 'Only assessor=me' }).optional() };
 
 export type CreateCycle = z.infer<typeof createCycle>;
 export type AssessmentInput = z.infer<typeof assessmentInput>;

@@ -12,7 +12,7 @@ import { newId } from '#shared/core/ids';
 import { notify } from '#shared/notifications/service';
 import { reviewPolicyStore } from './policy.ts';
 import { adjustedRating, cycleIdOf, periodDays } from './rules.ts';
-import { countOnCycle, cycleItem, getCycle, planItem, putScorecardIfVersion, scorecardView } from './store.ts';
+import { countOnCycle, cycleItem, getCycle, planItem, scorecardView, writeScorecard } from './store.ts';
 import type { AssessmentInput, CreateCycle, ImprovementPlan, ReviewCycle, StoredScorecard } from './schemas.ts';
 
 /** Who sees a cycle: org-wide roles; a team cycle also its manager and its region's director; a company cycle any manager or director. */
@@ -50,7 +50,7 @@ export function createReviewService({ db, clock, engine }: { db: Db; clock: Cloc
     if (card.status !== 'scored') throw conflict('already_assessed', 'This scorecard is already assessed');
     const at = clock.now().toISOString();
     const next: StoredScorecard = { ...card, status: 'assessed', finalRating: adjustedRating(card.rating, input.ratingAdjustment), assessment: { by: principal.userId, ...input, at }, assessmentToken: undefined, updatedAt: at, version: card.version + 1 };
-    await transactRetrying(db, [putScorecardIfVersion(db, next, card.version), countOnCycle(db, card.cycleId, 'assessed')], () => conflict('scorecard_changed', 'The scorecard changed meanwhile; read it again'));
+    await transactRetrying(db, [...writeScorecard(db, next, card), countOnCycle(db, card.cycleId, 'assessed')], () => conflict('scorecard_changed', 'The scorecard changed meanwhile; read it again'));
     await notify(db, [{ userId: card.userId, kind: 'review.assessed', title: 'Your scorecard is assessed', body: `Period ${card.period}: final rating ${next.finalRating}. Acknowledge it.`, at, event: `${card.id}/assessed` }]);
     await resumeIfOpen(card.assessmentToken, (token) => engine.sendTaskSuccess(token, { status: 'assessed' }));
     return scorecardView(next);
@@ -63,7 +63,7 @@ export function createReviewService({ db, clock, engine }: { db: Db; clock: Cloc
     if (card.status === 'acknowledged') throw conflict('already_acknowledged', 'Already acknowledged');
     const at = clock.now().toISOString();
     const next: StoredScorecard = { ...card, status: 'acknowledged', acknowledgement: { at, ...(input.comment ? { comment: input.comment } : {}) }, acknowledgementToken: undefined, updatedAt: at, version: card.version + 1 };
-    await transactRetrying(db, [putScorecardIfVersion(db, next, card.version), countOnCycle(db, card.cycleId, 'acknowledged')], () => conflict('scorecard_changed', 'The scorecard changed meanwhile; read it again'));
+    await transactRetrying(db, [...writeScorecard(db, next, card), countOnCycle(db, card.cycleId, 'acknowledged')], () => conflict('scorecard_changed', 'The scorecard changed meanwhile; read it again'));
     await resumeIfOpen(card.acknowledgementToken, (token) => engine.sendTaskSuccess(token, { status: 'acknowledged' }));
     return scorecardView(next);
   }
@@ -112,11 +112,17 @@ export function createReviewService({ db, clock, engine }: { db: Db; clock: Cloc
       return { ...view, badges: cycle.badges.filter(visible), suggestions: cycle.suggestions.filter(visible), progress: { reps: cycle.reps, scored: cycle.scored, assessed: cycle.assessed, acknowledged: cycle.acknowledged, escalated: cycle.escalated } };
     },
 
-    /** A cycle's scorecards (within your scope) or one user's, newest period first. */
-    async list(session: Session, query: { cycleId?: string; userId?: string; limit: number; cursor?: string }) {
-      if (Boolean(query.cycleId) === Boolean(query.userId)) throw invalid('Ask for one list', { cycleId: 'Send cycleId or userId, not both' });
+    /** A cycle's scorecards (within your scope), one user's, or those waiting for your assessment (assessor=me), newest period first. */
+    async list(session: Session, query: { cycleId?: string; userId?: string; assessor?: 'me'; limit: number; cursor?: string }) {
+      const forms = (['cycleId', 'userId', 'assessor'] as const).filter((f) => query[f]);
+      if (forms.length !== 1) {
+        const message = 'Send exactly one of cycleId, userId or assessor=me';
+        throw invalid('Ask for one list', Object.fromEntries((forms.length ? forms : ['cycleId']).map((f) => [f, message])));
+      }
       const { principal } = await session.load();
-      const page = query.cycleId
+      const page = query.assessor
+        ? await queryIndex<StoredScorecard>(db, { index: 'GSI3', partition: reviewKeys.assessorPartition(principal.userId), limit: query.limit, cursor: query.cursor, descending: true })
+        : query.cycleId
         ? await queryIndex<StoredScorecard>(db, { index: 'GSI2', partition: reviewKeys.cyclePartition(query.cycleId), limit: query.limit, cursor: query.cursor })
         : await queryIndex<StoredScorecard>(db, { index: 'GSI1', partition: `OWNER#${query.userId}`, sortPrefix: reviewKeys.userScorecardPrefix, limit: query.limit, cursor: query.cursor, descending: true });
       return { items: page.items.filter((c) => canSeeCard(principal, c)).map(scorecardView), nextCursor: page.nextCursor };

@@ -16,6 +16,29 @@ export function scorecardView({ assessmentToken: _a, acknowledgementToken: _b, .
 
 export const putScorecardIfVersion = (db: Db, next: StoredScorecard, readVersion: number) => putIfVersion(db, scorecardItem(next), readVersion);
 
+const waitingOn = (s: StoredScorecard | undefined) => (s?.status === 'scored' ? s.assessorIds : []);
+
+/**
+ * The assessors' to-dos (sparse GSI3 `ASSESS#<assessor>`, `<period>#<id>`) that go in the card's transaction: one
+ * copy of the card per assessor while it is `scored` (rewritten with each write, so it stays current), deleted for
+ * whoever no longer assesses it (assessed, or escalated to someone else).
+ */
+export function assessorTasks(db: Db, next: StoredScorecard, before?: StoredScorecard) {
+  const now = waitingOn(next);
+  const { assessmentToken: _a, acknowledgementToken: _b, ...copy } = next;
+  return [
+    ...waitingOn(before)
+      .filter((id) => !now.includes(id))
+      .map((id) => ({ Delete: { TableName: db.tableName, Key: reviewKeys.assessorTask(next.id, id) } })),
+    ...now.map((id) => ({
+      Put: { TableName: db.tableName, Item: Object.fromEntries(Object.entries({ ...reviewKeys.assessorTask(next.id, id), ...reviewKeys.assessorTaskIndexes(next, id), type: 'scorecard_assessor_task', ...copy }).filter(([, v]) => v !== undefined && v !== null)) },
+    })),
+  ];
+}
+
+/** The card (if still at the version read) and its assessors' to-dos, for one TransactWriteItems. */
+export const writeScorecard = (db: Db, next: StoredScorecard, read: StoredScorecard) => [putScorecardIfVersion(db, next, read.version), ...assessorTasks(db, next, read)];
+
 /** Adds to the cycle's progress counters (scored, assessed, acknowledged, escalated) in the card's transaction. */
 export const countOnCycle = (db: Db, cycleId: string, counter: 'scored' | 'assessed' | 'acknowledged' | 'escalated') => ({
   Update: { TableName: db.tableName, Key: reviewKeys.cycle(cycleId), UpdateExpression: 'ADD #n :one', ExpressionAttributeNames: { '#n': counter }, ExpressionAttributeValues: { ':one': 1 } },

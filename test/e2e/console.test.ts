@@ -155,4 +155,35 @@ describe('the web console in Chromium', () => {
     await phone.close();
     expect(failures).toEqual([]);
   }, 60_000);
+  it('a manager assesses a scorecard from the reviews screen’s “To assess” list', async () => {
+    const last = new Date(Date.UTC(year, now.getUTCMonth() - 1, 1));
+    const period = `${last.getUTCFullYear()}-${String(last.getUTCMonth() + 1).padStart(2, '0')}`;
+    await http('POST', '/review-cycles', 'admin', { period, teamId: 'east-enterprise' });
+    const waiting = await until(async () => {
+      const items = (await http('GET', '/scorecards?assessor=me', MANAGER)).items as any[];
+      return items.length === 3 && items;
+    }, 'three scorecards to assess', 30_000);
+    const card = waiting.find((c) => c.userId === REP)!;
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const failures: string[] = [];
+    page.on('pageerror', (e) => failures.push(e.message));
+    await signIn(page, MANAGER);
+    await page.click('[data-nav=reviews]');
+    const row = page.locator(`[data-testid=to-assess] [data-scorecard="${card.id}"]`);
+    await row.locator('summary').click();
+    await row.locator('textarea[name=comment]').fill('Strong month');
+    await row.locator('select[name=ratingAdjustment]').selectOption('1');
+    await row.locator('input[name=goal]').fill('Two new enterprise logos');
+    await row.locator('[data-testid=assess-submit]').click();
+    await expect.poll(() => row.textContent()).toContain('Assessed');
+    await page.screenshot({ path: join(ARTIFACTS, 'console-assess-1280.png'), fullPage: true });
+    await context.close();
+    expect(failures).toEqual([]);
+
+    const stored = (await http('GET', `/scorecards?userId=${REP}`, MANAGER)).items.find((c: any) => c.id === card.id);
+    expect(stored).toMatchObject({ status: 'assessed', finalRating: Math.min(5, card.rating + 1), assessment: { by: MANAGER, comment: 'Strong month', ratingAdjustment: 1, goalsNextPeriod: ['Two new enterprise logos'] } });
+    expect((await http('GET', '/scorecards?assessor=me', MANAGER)).items.map((c: any) => c.id)).not.toContain(card.id);
+  }, 60_000);
 });

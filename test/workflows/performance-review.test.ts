@@ -66,6 +66,7 @@ beforeAll(async () => {
 
 const cards = async () => (await api.call('GET', `/scorecards?cycleId=${CYCLE}`, { as: MANAGER })).body.items as any[];
 const cardOf = async (userId: string) => (await cards()).find((c) => c.userId === userId);
+const toAssess = async (as: string) => ok(await api.call('GET', '/scorecards?assessor=me', { as })).items as any[];
 
 describe('a review cycle for a team of three reps', () => {
   it('starts once, for a period that has ended: a second start of the same cycle answers 409', async () => {
@@ -93,6 +94,19 @@ describe('a review cycle for a team of three reps', () => {
     expect([by[R2].score, by[R2].rating]).toEqual([72.3, 3]);
     expect([by[R3].score, by[R3].rating]).toEqual([12.3, 1]);
     expect(by[R1].assessorIds).toEqual([MANAGER]);
+
+    // The manager's worklist: the three cards waiting for their assessment, and nobody else's.
+    const mine = await toAssess(MANAGER);
+    expect(mine.map((c) => c.userId).sort()).toEqual([R1, R2, R3]);
+    expect(mine.every((c) => c.status === 'scored' && c.cycleId === CYCLE && c.assessmentToken === undefined)).toBe(true);
+    expect(await toAssess('director-east')).toEqual([]);
+    expect(await toAssess(R1)).toEqual([]);
+    // One list at a time, named in a JSON 400.
+    for (const [query, fields] of [[`assessor=me&cycleId=${CYCLE}`, ['assessor', 'cycleId']], [`userId=${R1}&assessor=me`, ['assessor', 'userId']], ['', ['cycleId']], ['assessor=you', ['assessor']]] as const) {
+      const res = await api.call('GET', `/scorecards?${query}`, { as: MANAGER });
+      expect(res.status, query).toBe(400);
+      expect(Object.keys(res.body.error.fields).sort(), query).toEqual(fields);
+    }
   });
 
   it('takes the manager’s assessments; the one left waiting escalates to the director', async () => {
@@ -111,8 +125,12 @@ describe('a review cycle for a team of three reps', () => {
       return card.escalatedTo?.length && card;
     }, 'R3 escalated', 20_000);
     expect(escalated.assessorIds).toEqual(['director-east']);
+    // The escalation moved the card from the manager's worklist to the director's.
+    expect(await toAssess(MANAGER)).toEqual([]);
+    expect((await toAssess('director-east')).map((c) => [c.userId, c.assessorIds])).toEqual([[R3, ['director-east']]]);
     expect((await assess(MANAGER, escalated, 0)).status).toBe(403);
     ok(await assess('director-east', escalated, -1));
+    expect(await toAssess('director-east')).toEqual([]);
   });
 
   it('closes once everyone acknowledged: plan for the weakest, badge for the top rep, final statements, next targets', async () => {

@@ -28,7 +28,7 @@ export function reviewRoutes(deps: AppDeps) {
   app.openapi(route({ method: 'get', path: '/review-cycles/{id}', summary: 'A cycle: progress (scored, assessed, acknowledged), badges, next-period target suggestions', tag, params: cycleParam, response: cycleView }), async (c) =>
     c.json((await reviews.get(c.get('session'), c.req.valid('param').id)) as never, 200),
   );
-  app.openapi(route({ method: 'get', path: '/scorecards', summary: 'Scorecards of a cycle or of a user, within your scope', tag, query: listQuery(s.scorecardsQuery), response: pageOf(scorecardView) }), async (c) =>
+  app.openapi(route({ method: 'get', path: '/scorecards', summary: 'Scorecards of a cycle or of a user within your scope, or those waiting for your assessment (assessor=me); send exactly one', tag, query: listQuery(s.scorecardsQuery), response: pageOf(scorecardView) }), async (c) =>
     c.json((await reviews.list(c.get('session'), c.req.valid('query'))) as never, 200),
   );
   app.openapi(
