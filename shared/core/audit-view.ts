@@ -68,5 +68,9 @@ export async function auditView(db: Db, session: Session, q: AuditQuery): Promis
   if (range.from && range.to && range.from > range.to) throw invalid('from comes after to', { from: `On or before ${q.to}` });
   if (q.entityType) return auditTrail(db, session, q.entityType, q.entityId!, q.limit, q.cursor, { ...range, ...(q.actorId ? { actorId: q.actorId } : {}) });
   const [{ principal }, page] = await Promise.all([session.load(), listAuditByActor(db, q.actorId!, q.limit, q.cursor, range)]);
-  return { items: page.items.filter((entry) => canSee(principal, entry.scope ?? {})), nextCursor: page.nextCursor };
+  // An entry with no place (company targets, policies, org records) is not reference data here: org-wide roles and
+  // the actor themselves see it; a placed entry is seen by whoever may see where its record sat.
+  const placed = (s: AuditEntry['scope']) => !!s && !!(s.ownerId || s.teamId || s.regionId);
+  const visible = (entry: AuditEntry) => isOrgWide(principal) || entry.actorId === principal.userId || (placed(entry.scope) && canSee(principal, entry.scope!));
+  return { items: page.items.filter(visible), nextCursor: page.nextCursor };
 }

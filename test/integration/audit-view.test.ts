@@ -83,6 +83,18 @@ describe('GET /audit?actorId=', () => {
   });
 });
 
+describe('GET /audit?actorId= and records with no place', () => {
+  it('shows a company target’s entries only to org-wide roles and to whoever made them', async () => {
+    const target = await api.call('POST', '/targets', { as: 'vp', body: { fiscalYear: 2026, amount: 12_000_000, tiers: { base: 12_000_000, sprint: 14_000_000, challenge: 16_000_000 } } });
+    expect(target.status, JSON.stringify(target.body)).toBe(201);
+    const about = (res: any) => (res.body.items as any[]).filter((e) => e.entityId === target.body.id);
+    expect(about(await audit('actorId=vp', REP))).toEqual([]);
+    expect(about(await audit('actorId=vp', MANAGER))).toEqual([]);
+    expect(about(await audit('actorId=vp', 'finance'))).toHaveLength(1);
+    expect(about(await audit('actorId=vp', 'vp'))).toHaveLength(1);
+  });
+});
+
 describe('GET /audit?entityType=&entityId=', () => {
   it('still lists one record’s trail, now also within a time range and for one actor', async () => {
     expect(lines(await audit(`entityType=customer&entityId=${ids.alpha}`, REP)).map((l: any) => l[1])).toEqual(['update', 'update', 'create']);
