@@ -27,9 +27,12 @@ export const wantsCsv = (c: Context) =>
     .split(',')
     .some((part) => part.split(';')[0]!.trim().toLowerCase() === 'text/csv');
 
+/** A text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is kept as text with a leading apostrophe. */
+const inert = (cell: string | number | boolean) => (typeof cell === 'string' && /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
+
 /** Header row, then one row per figure line; csv-stringify quotes commas, quotes and line breaks. */
 export function csvText<R>(columns: CsvColumn<R>[], rows: R[]): string {
-  return stringify([columns.map((column) => column.header), ...rows.map((row) => columns.map((column) => column.value(row) ?? ''))]);
+  return stringify([columns.map((column) => column.header), ...rows.map((row) => columns.map((column) => inert(column.value(row) ?? '')))]);
 }
 
 /**
@@ -39,7 +42,8 @@ export function csvText<R>(columns: CsvColumn<R>[], rows: R[]): string {
 export function reportResponse<T, R>(c: Context, body: T, form: CsvForm<T, R>): never {
   if (!wantsCsv(c)) return c.json(body as never, 200) as never;
   const columns = typeof form.columns === 'function' ? form.columns(body) : form.columns;
-  return c.body(csvText(columns, form.rows(body)), 200, {
+  // The byte-order mark tells Excel the file is UTF-8 (zh-CN names would be garbled without it).
+  return c.body(`\uFEFF${csvText(columns, form.rows(body))}`, 200, {
     'Content-Type': 'text/csv; charset=utf-8',
     'Content-Disposition': `attachment; filename="${form.filename}"`,
   }) as never;

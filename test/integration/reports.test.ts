@@ -56,7 +56,10 @@ async function both(path: string, as: string) {
   expect(csv.status).toBe(200);
   expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
   expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="[a-z-]+\.csv"$/);
-  return { json: json.body, rows: parse(csv.body as string, { columns: true }) as Record<string, string>[] };
+  // The bytes start with the UTF-8 byte-order mark, so Excel reads zh-CN names right (text() drops it).
+  const raw = await api.app.request(path, { headers: { ...CSV, authorization: `Bearer ${await api.tokenFor(as)}` } });
+  expect([...new Uint8Array(await raw.arrayBuffer()).slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  return { json: json.body, rows: parse(csv.body as string, { columns: true, bom: true }) as Record<string, string>[] };
 }
 
 /** A JSON figure as its CSV cell reads (null → empty). */

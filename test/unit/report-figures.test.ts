@@ -53,4 +53,14 @@ describe('csvText', () => {
     const text = csvText([{ header: 'name', value: (r: (typeof rows)[0]) => r.name }, { header: 'amount', value: (r) => r.amount }, { header: 'rate', value: (r) => r.rate }], rows);
     expect(parse(text, { columns: true })).toEqual([{ name: 'Jade, "Harbor"\nLtd', amount: '12', rate: '' }]);
   });
+
+  it('keeps a cell that a spreadsheet would run as a formula as text; numbers, negative ones too, stay numbers', () => {
+    const rows = [{ title: '=HYPERLINK("http://evil")', amount: -5 }, { title: '@SUM(A1)', amount: 3 }, { title: 'Plain', amount: 0 }];
+    const text = csvText([{ header: 'title', value: (r: (typeof rows)[0]) => r.title }, { header: 'amount', value: (r) => r.amount }], rows);
+    expect(parse(text, { columns: true })).toEqual([
+      { title: `'=HYPERLINK("http://evil")`, amount: '-5' },
+      { title: "'@SUM(A1)", amount: '3' },
+      { title: 'Plain', amount: '0' },
+    ]);
+  });
 });
