@@ -28,12 +28,15 @@ export interface DuplicatePair {
 }
 
 /** A match with what the client needs to decide: the candidate's id and name and the fields that matched. */
-export type NamedCandidate = Candidate & { name: string };
+export type NamedCandidate = Candidate & { name: string; visible: boolean };
 
 /** 409 possible_duplicate; the route adds `candidates` to the error body. */
 export class PossibleDuplicate extends AppError {
-  constructor(readonly candidates: NamedCandidate[]) {
+  /** What the caller is shown: a candidate outside their scope only as the fields that matched, without its id or name. */
+  readonly candidates: ({ customerId: string; name: string; matchedFields: string[] } | { outsideYourScope: true; matchedFields: string[] })[];
+  constructor(found: NamedCandidate[]) {
     super(409, 'possible_duplicate', 'A customer with the same name and the same phone, e-mail or tax id exists; send ?allowDuplicate=true to create it anyway (the pair is flagged for review)');
+    this.candidates = found.map((c) => (c.visible ? { customerId: c.customerId, name: c.name, matchedFields: c.matchedFields } : { outsideYourScope: true as const, matchedFields: c.matchedFields }));
   }
 }
 
@@ -134,7 +137,8 @@ export function nameCandidates(candidates: Candidate[], customers: (Item | undef
   return candidates.flatMap((candidate, i) => {
     const customer = customers[i];
     if (!customer || customer.status === 'merged') return [];
-    return [{ ...candidate, name: visible(customer) ? String(customer.name) : '' }];
+    const seen = visible(customer);
+    return [{ ...candidate, name: seen ? String(customer.name) : '', visible: seen }];
   });
 }
 

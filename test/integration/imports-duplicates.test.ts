@@ -38,6 +38,10 @@ describe('duplicate detection on create', () => {
     const again = await createCustomer({ name: `DUP ${tag} trading limited`, contacts: [{ name: 'Bob', phone: '+86-21-5555-0101' }] });
     expect(again.status).toBe(409);
     expect(again.body.error).toMatchObject({ code: 'possible_duplicate', candidates: [{ customerId: first.body.id, name: first.body.name, matchedFields: ['phone'] }] });
+    // Someone who may not see that customer learns only that one matches, not which.
+    const outsider = await createCustomer({ name: `DUP ${tag} trading limited`, contacts: [{ name: 'Di', phone: '+86-21-5555-0101' }] }, '', 'rep-south-enterprise-1');
+    expect(outsider.status).toBe(409);
+    expect(outsider.body.error.candidates).toEqual([{ outsideYourScope: true, matchedFields: ['phone'] }]);
     // Same name but nothing else in common is not a duplicate.
     expect((await createCustomer({ name: `Dup ${tag} Trading`, contacts: [{ name: 'Cy', phone: '+86 10 1111 2222' }] })).status).toBe(201);
 
