@@ -70,7 +70,9 @@ export async function mergePair(deps: { db: Db; clock: Clock }, session: Session
     customerAudit(db, principal.userId, 'merge_keep', kept, { merged: null }, { merged: otherId, ordersMoved: orders.length, dealsMoved: deals.length, pairId }),
   ];
   if (other!.status !== 'merged') {
-    const merged: Customer = { ...other!, status: 'merged', mergedInto: keepId, version: other!.version + 1, updatedAt: now };
+    // Its orders now count on the kept customer: its own rolling figures go, so nothing adds them up twice.
+    const { stats: _moved, ...rest } = other!;
+    const merged: Customer = { ...rest, status: 'merged', mergedInto: keepId, version: other!.version + 1, updatedAt: now };
     const { customer, items: care } = careOnCustomerWrite(db, other!, merged, items);
     writes.push(putIfVersion(db, customerItem(customer), other!.version), customerAudit(db, principal.userId, 'merge', customer, { status: other!.status, mergedInto: null }, { status: 'merged', mergedInto: keepId }), ...care);
   }

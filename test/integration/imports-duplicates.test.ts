@@ -143,6 +143,7 @@ describe('import flags near-duplicates, imports orders idempotently, and a merge
     expect(kept.stats).toMatchObject({ orderCount: 3, spend12m: 220_000 });
     const gone = (await api.call('GET', `/customers/${dupId}`, { as: MANAGER })).body;
     expect(gone).toMatchObject({ status: 'merged', mergedInto: original.body.id });
+    expect(gone.stats).toBeUndefined(); // its orders count on the kept customer only
     expect((await api.call('GET', `/deals/${deal.body.id}`, { as: REP })).body).toMatchObject({ customerId: original.body.id });
     expect(await actuals(`REP#${REP}`)).toEqual(actualsBefore);
     for (const id of [original.body.id, dupId]) {
