@@ -1,7 +1,7 @@
-import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '#shared/core/db';
 import { commissionKeys, indexPartition, keys, type Key } from '#shared/core/keys';
-import { fromItem, type Item } from '#shared/core/query';
+import { fromItem, queryAll, type Item } from '#shared/core/query';
 import type { ClawbackOrder, LostCustomer } from './clawbacks.ts';
 import type { Assignee, Plan, PlanTerms, Statement } from './schemas.ts';
 
@@ -42,17 +42,6 @@ export async function batchGet(db: Db, wanted: Key[]): Promise<Map<string, Item>
 }
 export const pick = (found: Map<string, Item>, key: Key) => found.get(id(key));
 
-/** Every page of one Query (statements read bounded ranges: a rep's orders over ~15 months, their closed alerts). */
-async function queryAll(db: Db, input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> {
-  const items: Item[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db.doc.send(new QueryCommand({ ...input, TableName: db.tableName, ExclusiveStartKey: start }));
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
 
 /** A user's orders dated from…to (inclusive), oldest first: one Query on their sparse GSI1 partition. */
 export async function ownerOrders(db: Db, ownerId: string, from: string, to: string): Promise<ClawbackOrder[]> {

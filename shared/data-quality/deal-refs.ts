@@ -1,7 +1,6 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '#shared/core/db';
 import { customerDealKeys, keys } from '#shared/core/keys';
-import type { Item } from '#shared/core/query';
+import { queryAll } from '#shared/core/query';
 import type { TransactItem } from '#shared/core/write';
 
 /**
@@ -25,19 +24,11 @@ export const dealRefWrite = (db: Db, deal: { id: string; customerId: string; cre
 
 /** Every deal reference of a customer: one Query on its partition, paged. */
 export async function dealRefsOf(db: Db, customerId: string): Promise<DealRef[]> {
-  const found: Item[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db.doc.send(new QueryCommand({
-      TableName: db.tableName,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-      ExpressionAttributeValues: { ':pk': customerDealKeys.dealRefPartition(customerId), ':sk': customerDealKeys.dealRefSortPrefix },
-      ConsistentRead: true,
-      ExclusiveStartKey: start,
-    }));
-    found.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
+  const found = await queryAll(db, {
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+    ExpressionAttributeValues: { ':pk': customerDealKeys.dealRefPartition(customerId), ':sk': customerDealKeys.dealRefSortPrefix },
+    ConsistentRead: true,
+  });
   return found.map((item) => ({ customerId: String(item.customerId), dealId: String(item.dealId), createdAt: String(item.createdAt) }));
 }
 

@@ -1,10 +1,9 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '#shared/core/db';
 import type { Clock } from '#shared/core/clock';
 import { dataQualityKeys, keys } from '#shared/core/keys';
 import { conflict, forbidden, invalid, notFound } from '#shared/core/errors';
 import { canAssignOwners, canSee } from '#shared/core/principal';
-import { fromItem, type Item } from '#shared/core/query';
+import { fromItem, queryAll, type Item } from '#shared/core/query';
 import type { Session } from '#shared/core/session';
 import { putIfVersion, transact, type TransactItem } from '#shared/core/write';
 import { staleVersion } from '#shared/org/service';
@@ -89,14 +88,7 @@ const touch = (db: Db, customer: Customer, now: string) => ({
 
 /** Every order item of a customer (one partition, paged), with whatever other modules added (a refund). */
 async function ordersOf(db: Db, customerId: string): Promise<Item[]> {
-  const found: Item[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db.doc.send(new QueryCommand({ TableName: db.tableName, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)', ExpressionAttributeValues: { ':pk': keys.orderPartition(customerId), ':sk': keys.orderSortPrefix }, ConsistentRead: true, ExclusiveStartKey: start }));
-    found.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return found;
+  return queryAll(db, { KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)', ExpressionAttributeValues: { ':pk': keys.orderPartition(customerId), ':sk': keys.orderSortPrefix }, ConsistentRead: true });
 }
 
 /** Orders are keyed by customer and date: the move deletes the old key and writes the same order under the kept customer. */

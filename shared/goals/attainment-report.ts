@@ -1,8 +1,7 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { Db } from '#shared/core/db';
 import { keys, targetKeys, type Key } from '#shared/core/keys';
-import type { Item } from '#shared/core/query';
+import { queryAll, type Item } from '#shared/core/query';
 import type { Session } from '#shared/core/session';
 import { batchGet } from '#shared/care/store';
 import { PERIOD, parsePeriod } from './dashboard.ts';
@@ -57,21 +56,7 @@ interface Lookup {
 
 /** Every lookup of one dimension in a fiscal year (all its periods: the period is the last part of the sort key). */
 async function lookups(db: Db, fiscalYear: number, prefix: string): Promise<Item[]> {
-  const items: Item[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db.doc.send(
-      new QueryCommand({
-        TableName: db.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-        ExpressionAttributeValues: { ':pk': targetKeys.lookup(fiscalYear, '', '').PK, ':sk': `${prefix}#` },
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
+  return queryAll(db, { KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)', ExpressionAttributeValues: { ':pk': targetKeys.lookup(fiscalYear, '', '').PK, ':sk': `${prefix}#` } });
 }
 
 async function batchGetAll(db: Db, wanted: Key[]): Promise<(Item | undefined)[]> {

@@ -1,7 +1,7 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '#shared/core/db';
 import { targetKeys } from '#shared/core/keys';
-import { fromItem, type Item } from '#shared/core/query';
+import { fromItem, queryAll, type Item } from '#shared/core/query';
 import type { TargetNode, TargetPointer } from './schemas.ts';
 
 /** The stored node: its tree-partition key, its scope indexes and the entity. */
@@ -59,22 +59,12 @@ async function queryLineage(db: Db, pointer: Pick<TargetPointer, 'fiscalYear' | 
   const ids = pathIds(pointer.treePath);
   const values: Record<string, unknown> = { ':pk': targetKeys.treePartition(pointer.fiscalYear, pointer.rootId), ':from': range.from, ':to': range.to, ...extra.values };
   ids.forEach((id, i) => (values[`:s${i}`] = id));
-  const items: Item[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db.doc.send(
-      new QueryCommand({
-        TableName: db.tableName,
-        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-        FilterExpression: `id IN (${ids.map((_, i) => `:s${i}`).join(', ')}) OR ${extra.filter}`,
-        ExpressionAttributeValues: values,
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
+  const items = await queryAll(db, {
+    KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+    FilterExpression: `id IN (${ids.map((_, i) => `:s${i}`).join(', ')}) OR ${extra.filter}`,
+    ExpressionAttributeValues: values,
+    ConsistentRead: true,
+  });
   return items.map((item) => fromItem<TargetNode>(item));
 }
 

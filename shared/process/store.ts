@@ -1,7 +1,7 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '#shared/core/db';
 import { commissionKeys, keys } from '#shared/core/keys';
-import { fromItem, type Item } from '#shared/core/query';
+import { fromItem, queryAll, type Item } from '#shared/core/query';
 import type { CounterDelta, CounterItem } from './funnel.ts';
 import type { Deal, Order, Pipeline, StageMove } from './schemas.ts';
 
@@ -123,17 +123,6 @@ export const customerTierCheck = (db: Db, customerId: string, tier: string) => (
 });
 
 
-/** Every item of one partition whose key matches (pages through; partitions here are small). */
-async function queryAll(db: Db, input: { KeyConditionExpression: string; ExpressionAttributeValues: Record<string, unknown>; ConsistentRead?: boolean }): Promise<Item[]> {
-  const items: Item[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db.doc.send(new QueryCommand({ TableName: db.tableName, ...input, ExclusiveStartKey: start }));
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
 
 /** The deal and its stage moves: one Query on the deal's partition (PROFILE sorts before STAGE#…, moves by ULID). */
 export async function readDealCollection(db: Db, id: string): Promise<{ deal?: Deal; moves: StageMove[] }> {

@@ -1,11 +1,12 @@
-import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '#shared/core/db';
 import { keys, targetKeys, motivationKeys } from '#shared/core/keys';
-import type { Item } from '#shared/core/query';
+import { queryAll, type Item } from '#shared/core/query';
 import { actualsByMonth, total } from '#shared/goals/actuals';
 import { npsOf, repCounts } from '#shared/team/rep-stats';
 import { trainingCompliance } from '#shared/team/training-compliance';
 import { usersById } from '#shared/approvals/resolve';
+import { membersOf } from '#shared/org/members';
 import { lookupPeriod, monthsOfPeriod, periodDays, periodTarget, quarterOfMonth } from './rules.ts';
 import type { Metrics } from './schemas.ts';
 
@@ -33,23 +34,12 @@ function repTargetKeys(fiscalYear: number, repId: string, period: string) {
 
 /** Deals the rep closed as `stage` (won | lost) within the period's days, from the owner's deal index. */
 async function closedDeals(db: Db, userId: string, stage: 'won' | 'lost', days: { from: string; to: string }): Promise<Item[]> {
-  const items: Item[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db.doc.send(
-      new QueryCommand({
-        TableName: db.tableName,
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :sk)',
-        FilterExpression: 'closedAt BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': `OWNER#${userId}`, ':sk': `DEAL#${stage}#`, ':from': days.from, ':to': `${days.to}T23:59:59.999Z` },
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
+  return queryAll(db, {
+    IndexName: 'GSI1',
+    KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :sk)',
+    FilterExpression: 'closedAt BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': `OWNER#${userId}`, ':sk': `DEAL#${stage}#`, ':from': days.from, ':to': `${days.to}T23:59:59.999Z` },
+  });
 }
 
 /**
@@ -101,21 +91,8 @@ export async function measure(db: Db, rep: Reviewee, period: string, currency: s
 
 /** The reps a cycle reviews, sorted by id: a team's members or the rep role's members (one paginated index Query), then their user records (BatchGets of 100). */
 export async function repsOf(db: Db, teamId: string | undefined): Promise<Reviewee[]> {
-  const ids: string[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db.doc.send(
-      new QueryCommand({
-        TableName: db.tableName,
-        ...(teamId
-          ? { IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :pk AND begins_with(GSI2SK, :sk)', ExpressionAttributeValues: { ':pk': `TEAM#${teamId}`, ':sk': 'MEMBER#' } }
-          : { KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.rolePartition('rep') } }),
-        ExclusiveStartKey: start,
-      }),
-    );
-    ids.push(...(out.Items ?? []).map((item) => String(teamId ? item.id : item.userId)));
-    start = out.LastEvaluatedKey;
-  } while (start);
+  const listed = teamId ? await membersOf(db, { kind: 'team', id: teamId }) : await queryAll(db, { KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.rolePartition('rep') } });
+  const ids = listed.filter((item) => !teamId || item.type === 'user').map((item) => String(teamId ? item.id : item.userId));
   const users = await usersById(db, ids);
   return [...users.values()]
     .map((u) => u as unknown as Item)

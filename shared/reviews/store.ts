@@ -1,7 +1,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '#shared/core/db';
 import { reviewKeys } from '#shared/core/keys';
-import { fromItem, type Item } from '#shared/core/query';
+import { fromItem, queryAll, type Item } from '#shared/core/query';
 import { putIfVersion } from '#shared/core/write';
 import type { ImprovementPlan, ReviewCycle, StoredScorecard } from './schemas.ts';
 
@@ -60,16 +60,8 @@ export async function getScorecard(db: Db, id: string): Promise<StoredScorecard 
 
 /** Every scorecard of a cycle (GSI2 `CYCLE#…`, all pages), by user id. */
 export async function cycleScorecards(db: Db, cycleId: string): Promise<StoredScorecard[]> {
-  const cards: StoredScorecard[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db.doc.send(
-      new QueryCommand({ TableName: db.tableName, IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :pk', ExpressionAttributeValues: { ':pk': reviewKeys.cyclePartition(cycleId) }, ExclusiveStartKey: start }),
-    );
-    cards.push(...(out.Items ?? []).map((item) => fromItem<StoredScorecard>(item)));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return cards;
+  const items = await queryAll(db, { IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :pk', ExpressionAttributeValues: { ':pk': reviewKeys.cyclePartition(cycleId) } });
+  return items.map((item) => fromItem<StoredScorecard>(item));
 }
 
 /** The user's latest scorecard of the same cadence (month or quarter) before `period`: most improved compares with it. */

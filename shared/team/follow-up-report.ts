@@ -1,12 +1,11 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { Db } from '#shared/core/db';
-import { indexPartition, motivationKeys } from '#shared/core/keys';
+import { motivationKeys } from '#shared/core/keys';
 import { dataScope, type DataScope } from '#shared/core/principal';
-import type { Item } from '#shared/core/query';
 import type { Session } from '#shared/core/session';
 import { PERIOD, parsePeriod } from '#shared/goals/dashboard';
 import { repCounts } from './rep-stats.ts';
+import { membersOf } from '#shared/org/members';
 
 /**
  * GET /reports/follow-up-compliance: per team, the follow-ups its reps met in the period and how many of those
@@ -39,20 +38,8 @@ interface Member {
   roles?: string[];
 }
 
-function memberQuery(scope: Exclude<DataScope, { kind: 'own' }>) {
-  if (scope.kind === 'team') return { IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :pk AND begins_with(GSI2SK, :sk)', ExpressionAttributeValues: { ':pk': indexPartition.team(scope.teamId), ':sk': 'MEMBER#' } };
-  if (scope.kind === 'region') return { IndexName: 'GSI3', KeyConditionExpression: 'GSI3PK = :pk AND begins_with(GSI3SK, :sk)', ExpressionAttributeValues: { ':pk': indexPartition.region(scope.regionId), ':sk': 'USER#' } };
-  return { IndexName: 'GSI4', KeyConditionExpression: 'GSI4PK = :pk', ExpressionAttributeValues: { ':pk': indexPartition.all('USERS') } };
-}
-
 async function members(db: Db, scope: Exclude<DataScope, { kind: 'own' }>): Promise<Member[]> {
-  const items: Item[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db.doc.send(new QueryCommand({ TableName: db.tableName, ...memberQuery(scope), ExclusiveStartKey: start }));
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
+  const items = await membersOf(db, scope.kind === 'team' ? { kind: 'team', id: scope.teamId } : scope.kind === 'region' ? { kind: 'region', id: scope.regionId } : { kind: 'all' });
   return items.filter((item) => item.type === 'user') as unknown as Member[];
 }
 

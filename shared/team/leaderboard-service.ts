@@ -1,19 +1,13 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '#shared/core/db';
-import { indexPartition, keys, motivationKeys, targetKeys, type Key } from '#shared/core/keys';
-import { fromItem, type Item } from '#shared/core/query';
+import { keys, motivationKeys, targetKeys, type Key } from '#shared/core/keys';
+import { fromItem } from '#shared/core/query';
 import type { Session } from '#shared/core/session';
 import { parsePeriod, parseScope, type DashboardScope, type TargetLookup } from '#shared/goals/dashboard';
 import { authorizeBoard, figureOf, rank, repsOf, type LeaderboardQuery } from './leaderboard.ts';
 import { loadAll, ungroup } from './load.ts';
 import type { Person } from './badges.ts';
+import { membersOf } from '#shared/org/members';
 
-/** Where a scope's people are listed: one index partition each (the team item sorts first in its GSI2 partition). */
-function memberQuery(scope: Exclude<DashboardScope, { kind: 'me' }>) {
-  if (scope.kind === 'team') return { IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :pk AND begins_with(GSI2SK, :sk)', ExpressionAttributeValues: { ':pk': indexPartition.team(scope.id), ':sk': 'MEMBER' } };
-  if (scope.kind === 'region') return { IndexName: 'GSI3', KeyConditionExpression: 'GSI3PK = :pk AND begins_with(GSI3SK, :sk)', ExpressionAttributeValues: { ':pk': indexPartition.region(scope.id), ':sk': 'USER#' } };
-  return { IndexName: 'GSI4', KeyConditionExpression: 'GSI4PK = :pk', ExpressionAttributeValues: { ':pk': indexPartition.all('USERS') } };
-}
 
 /**
  * GET /leaderboard. Round trips: for a team, region or the company, 2 —
@@ -25,16 +19,8 @@ function memberQuery(scope: Exclude<DashboardScope, { kind: 'me' }>) {
  * Nothing is returned before the principal is authorized for the scope.
  */
 export function createLeaderboardService({ db }: { db: Db }) {
-  async function members(scope: Exclude<DashboardScope, { kind: 'me' }>): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await db.doc.send(new QueryCommand({ TableName: db.tableName, ...memberQuery(scope), ExclusiveStartKey: start }));
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
+  const members = (scope: Exclude<DashboardScope, { kind: 'me' }>) => membersOf(db, scope.kind === 'company' ? { kind: 'all' } : scope);
+
 
   return {
     async leaderboard(session: Session, query: LeaderboardQuery) {
