@@ -439,6 +439,11 @@ export const importKeys = {
   naturalKey: (kind: 'customer' | 'order', key: string): Key => ({ PK: `IMPORTED#${kind}#${key}`, SK: 'ROW' }),
 } as const;
 
+/** A file uploaded before its import starts (shared/imports/uploads.ts); the file itself is in the UploadStore. */
+export const uploadKeys = {
+  upload: (id: string): Key => ({ PK: `UPLOAD#${id}`, SK: 'UPLOAD' }),
+} as const;
+
 /**
  * Reports and the audit view (issue 7). Stale deals: one sparse entry per OPEN deal in the deal's partition, written
  * in the deal's own transactions (create, move, patch) and deleted when the deal closes; its GSI sort keys start
