@@ -23,7 +23,7 @@ export interface ImportDeps {
 export const IMPORT_WORKFLOW = 'csv-import';
 
 /** Who may import: managers and above; finance too for orders (it books revenue, it does not own customers). */
-const IMPORTERS: Record<ImportKind, Role[]> = { customers: ['manager', 'director', 'vp', 'admin'], orders: ['manager', 'director', 'vp', 'admin', 'finance'] };
+export const IMPORTERS: Record<ImportKind, Role[]> = { customers: ['manager', 'director', 'vp', 'admin'], orders: ['manager', 'director', 'vp', 'admin', 'finance'] };
 
 export function createImportService({ db, clock, engine }: ImportDeps) {
   /**
