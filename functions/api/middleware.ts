@@ -1,6 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
+import { matchedRoutes } from 'hono/route';
+import { appendFileSync } from 'node:fs';
 import type { ZodError } from 'zod';
 import { countRoundTrips } from '#shared/core/db';
 import { AppError, unauthorized, type FieldErrors } from '#shared/core/errors';
@@ -13,7 +15,18 @@ const errorBody = (code: string, message: string, fields?: FieldErrors) => ({ er
 export const serverTiming: MiddlewareHandler<AppEnv> = async (c, next) => {
   const { trips } = await countRoundTrips(() => next());
   c.res.headers.set('Server-Timing', `ddb;dur=${trips.totalMs.toFixed(1)};desc="${trips.count}"`);
+  if (roundTripLog) recordRoundTrips(c, trips.count);
 };
+
+/** `npm run bench` sets this to collect every request's round trips per route while the test suites run. */
+const roundTripLog = process.env.PENTAD_ROUNDTRIP_LOG;
+
+function recordRoundTrips(c: Context<AppEnv>, trips: number) {
+  // The route pattern (not the path), in OpenAPI form: the last matched non-middleware route.
+  const handler = matchedRoutes(c).findLast((r) => r.method !== 'ALL');
+  const route = handler ? handler.path.replace(/:(\w+)/g, '{$1}') : null;
+  appendFileSync(roundTripLog!, `${JSON.stringify({ method: c.req.method, route, status: c.res.status, trips })}\n`);
+}
 
 /** The one place errors become JSON; anything unexpected is logged and answered as a 500 without internals. */
 export function onError(error: Error, c: Context<AppEnv>) {
