@@ -1,15 +1,19 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { createImportService } from '#shared/imports/service';
-import type { ImportKind } from '#shared/imports/store';
+import type { ImportJob, ImportKind } from '#shared/imports/store';
+import { IMPORT_FILE_MAX_BYTES } from '#shared/imports/uploads';
 import { ErrorSchema, idParam, listQuery, route } from '../openapi.ts';
 import { requireSession, uploadLimit, validationHook } from '../middleware.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
-/** The two upload routes accept up to 20 MB (50,000 rows); every other route keeps the global limit. */
-export const IMPORT_MAX_BYTES = 20 * 1024 * 1024;
+/** A job as the API shows it: without the roles it runs with and its chunk bookkeeping. */
+export function showJob(job: ImportJob) {
+  const { roles: _roles, chunks: _chunks, chunksDone: _done, ...shown } = job;
+  return shown;
+}
 
-const jobView = z.object({
+export const jobView = z.object({
   id: z.string(),
   kind: z.enum(['customers', 'orders']),
   status: z.enum(['queued', 'running', 'done', 'failed']),
@@ -43,7 +47,7 @@ const uploadRoute = (kind: ImportKind) =>
     summary: `Import ${kind} from CSV (${kind === 'orders' ? 'managers and above, finance' : 'managers and above'}; ≤ 50,000 rows, ≤ 20 MB): 202 with the job; rows are processed in the background. Columns: ${columns[kind]}`,
     tags: ['Imports'],
     security: [{ Bearer: [] }],
-    middleware: [requireSession, uploadLimit(IMPORT_MAX_BYTES), requireCsv] as never,
+    middleware: [requireSession, uploadLimit(IMPORT_FILE_MAX_BYTES) /* 20 MB here; every other route keeps the global limit */, requireCsv] as never,
     request: { body: { content: { 'text/csv': { schema: z.string() } }, required: true } },
     responses: {
       202: { description: 'Accepted: the import job', content: { 'application/json': { schema: jobView } } },
@@ -62,8 +66,7 @@ export function importRoutes(deps: AppDeps) {
     app.openapi(uploadRoute(kind), async (c) => {
       const job = await imports.start(c.get('session'), kind, await c.req.text());
       c.header('Location', `/imports/${job.id}`);
-      const { roles: _roles, chunks: _chunks, chunksDone: _done, ...shown } = job;
-      return c.json(shown as never, 202);
+      return c.json(showJob(job) as never, 202);
     });
   }
   app.openapi(
