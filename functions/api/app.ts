@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { identify, limitBody, notFoundHandler, onError, requireJson, serverTiming } from './middleware.ts';
 import { renderDocsPage } from './docs-page.ts';
+import { rateLimit } from './rate-limit.ts';
 import { HEALTH_SIGNAL_ROUTES, reevaluateHealth } from './health-signals.ts';
 import { systemRoutes } from './routes/system.ts';
 import { devRoutes } from './routes/dev.ts';
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', limitBody(deps.maxBodyBytes));
   app.use('*', requireJson);
   app.use('*', identify(deps));
+  if (deps.rateLimit) app.use('*', rateLimit(deps.rateLimit));
 
   app.route('/', systemRoutes(deps));
   if (deps.stage === 'local' && deps.devTokens) app.route('/', devRoutes(deps, deps.devTokens));

@@ -5,6 +5,7 @@ import type { TokenVerifier } from '#shared/core/tokens';
 import type { WorkflowEngine } from '#shared/core/workflow-engine';
 import type { Role } from '#shared/core/principal';
 import type { IdentityDirectory } from '#shared/core/identity-directory';
+import type { RateLimit } from './rate-limit.ts';
 
 export interface DevTokenIssuer {
   issue(user: { id: string; roles: Role[] }): Promise<{ token: string; expiresAt: string }>;
@@ -22,6 +23,8 @@ export interface AppDeps {
   directory?: IdentityDirectory;
   /** Present only in the local stage: mints tokens for seeded users (POST /dev/token). */
   devTokens?: DevTokenIssuer;
+  /** Per-principal request limit (the local stack); absent = none (in AWS, API Gateway throttles). */
+  rateLimit?: RateLimit;
 }
 
 export type AppEnv = { Variables: { session: Session } };

@@ -1,5 +1,5 @@
 import { Aws, Duration } from 'aws-cdk-lib';
-import { CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
@@ -28,6 +28,18 @@ export interface ApiProps {
 
 /** Methods the Hono app serves; OPTIONS is left out so API Gateway answers CORS preflights without the authorizer. */
 const appMethods = [HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE];
+
+/**
+ * Request limits. Lambda containers share no memory, so the local stack's per-user token bucket cannot work here:
+ * API Gateway throttles the stage (all callers together) and, tighter, the CSV imports — each upload is up to
+ * thousands of rows of writes, so a handful per second is plenty. Over a limit API Gateway answers 429.
+ */
+export const THROTTLE = {
+  stage: { rateLimit: 100, burstLimit: 200 },
+  imports: { rateLimit: 2, burstLimit: 5 },
+};
+/** The upload routes (functions/api/middleware.ts UPLOAD_ROUTES): own routes, so they can carry their own limit. */
+export const IMPORT_ROUTES = ['/imports/customers', '/imports/orders'];
 
 /** The HTTP API: Cognito JWT on every route but GET /health, one Lambda running the Hono app behind it. */
 export class Api extends Construct {
@@ -73,13 +85,20 @@ export class Api extends Construct {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
-      throttle: { burstLimit: 200, rateLimit: 100 },
+      throttle: THROTTLE.stage,
     });
 
     const integration = new HttpLambdaIntegration('Hono', this.handler);
     // Load balancers and uptime checks call /health without a token.
     this.httpApi.addRoutes({ path: '/health', methods: [HttpMethod.GET], integration, authorizer: new HttpNoneAuthorizer() });
     this.httpApi.addRoutes({ path: '/{proxy+}', methods: appMethods, integration });
+    const imports = IMPORT_ROUTES.flatMap((path) => this.httpApi.addRoutes({ path, methods: [HttpMethod.POST], integration }));
+    // RouteSettings is raw JSON (CloudFormation names); it names route keys, which must exist before the stage.
+    const stage = this.stage.node.defaultChild as CfnStage;
+    stage.routeSettings = Object.fromEntries(
+      IMPORT_ROUTES.map((path) => [`POST ${path}`, { ThrottlingRateLimit: THROTTLE.imports.rateLimit, ThrottlingBurstLimit: THROTTLE.imports.burstLimit }]),
+    );
+    for (const route of imports) stage.node.addDependency(route);
 
     new Alarm(this, 'ServerErrors', {
       alarmDescription: 'Pentad API answered 5xx',

@@ -11,6 +11,7 @@ import { LocalWorkflowEngine } from './workflow-engine.ts';
 import { startScheduler } from './scheduler.ts';
 import { seedAdmin, seedDemo } from './seed.ts';
 import { withConsole } from './console-site.ts';
+import type { RateLimit } from '#functions/api/rate-limit';
 
 export interface LocalStackOptions {
   port: number;
@@ -20,6 +21,8 @@ export interface LocalStackOptions {
   tableName?: string;
   registry?: WorkflowRegistry;
   log?: (line: string) => void;
+  /** Per-principal request limit; undefined = none. */
+  rateLimit?: RateLimit;
 }
 
 export interface LocalStack {
@@ -71,7 +74,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     cleanup.push(() => scheduler.stop());
     log(`Scheduler running ${registry.schedules.length} schedule(s)`);
     const issuer = await createLocalTokenIssuer(options.dataDir);
-    const app = createApp({ stage: 'local', db, engine, verifier: issuer.verifier, clock: systemClock, maxBodyBytes: 1024 * 1024, devTokens: issuer });
+    const app = createApp({ stage: 'local', db, engine, verifier: issuer.verifier, clock: systemClock, maxBodyBytes: 1024 * 1024, devTokens: issuer, rateLimit: options.rateLimit });
     const fetchWithConsole = await withConsole(app.fetch, { demo: options.demo });
     const server = await new Promise<ServerType>((ready) => {
       const s = serve({ fetch: fetchWithConsole, port: options.port }, () => ready(s));

@@ -79,7 +79,8 @@ describe('HTTP API', () => {
     expect(health[0].AuthorizationType).toBe('NONE');
     const others = routes.filter((route) => route.RouteKey !== 'GET /health');
     expect(others.map((route) => route.RouteKey).sort()).toEqual(
-      ['DELETE', 'GET', 'PATCH', 'POST', 'PUT'].map((method) => `${method} /{proxy+}`),
+      // The CSV imports have routes of their own for their tighter throttle (test/infra/throttling.test.ts).
+      [...['DELETE', 'GET', 'PATCH', 'POST', 'PUT'].map((method) => `${method} /{proxy+}`), 'POST /imports/customers', 'POST /imports/orders'].sort(),
     );
     for (const route of others) expect(route.AuthorizationType).toBe('JWT');
   });

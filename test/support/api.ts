@@ -5,6 +5,7 @@ import { createLocalTokenIssuer } from '#infra/local/token-issuer';
 import { LocalWorkflowEngine } from '#infra/local/workflow-engine';
 import { seedAdmin, seedDemo } from '#infra/local/seed';
 import type { IdentityDirectory } from '#shared/core/identity-directory';
+import type { RateLimit } from '#functions/api/rate-limit';
 import { freshTable } from './db.ts';
 
 export interface ApiResponse<T = any> {
@@ -18,7 +19,7 @@ export interface ApiResponse<T = any> {
  * `demo: true` seeds the demo organisation through the real services.
  */
 /** `clock` pins "now" for the API, the engine and the seed (e.g. one that starts at a given date and runs on). */
-export async function testApi(options: { demo?: boolean; stage?: 'local' | 'aws' | 'test'; maxBodyBytes?: number; directory?: IdentityDirectory; clock?: Clock } = {}) {
+export async function testApi(options: { demo?: boolean; stage?: 'local' | 'aws' | 'test'; maxBodyBytes?: number; directory?: IdentityDirectory; clock?: Clock; rateLimit?: RateLimit } = {}) {
   const clock = options.clock ?? systemClock;
   const db = await freshTable();
   const issuer = await createLocalTokenIssuer();
@@ -36,6 +37,8 @@ export async function testApi(options: { demo?: boolean; stage?: 'local' | 'aws'
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     devTokens: issuer,
     directory: options.directory,
+    // Off unless a test asks for it, so other tests are never throttled.
+    rateLimit: options.rateLimit,
   });
   const tokens = new Map<string, string>();
 
