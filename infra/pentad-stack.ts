@@ -9,6 +9,7 @@ import { Data } from '#infra/constructs/data';
 import { Workflows } from '#infra/constructs/workflows';
 import { BootstrapAdmin } from '#infra/constructs/bootstrap-admin';
 import { Console } from '#infra/constructs/console';
+import { Uploads } from '#infra/constructs/uploads';
 
 export interface PentadStackProps extends StackProps {
   /** Workflows, task bindings and schedules to deploy; tests pass the engine-test registry. */
@@ -56,6 +57,7 @@ export class PentadStack extends Stack {
       STATE_MACHINE_ARN_PREFIX: stateMachineArnPrefix,
       USER_POOL_ID: auth.userPool.userPoolId,
     };
+    const uploads = new Uploads(this, 'Uploads', { corsOrigins: [consoleUrl.origin] });
 
     new Workflows(this, 'Workflows', { registry, table, environment, bundle, alarmAction });
     const api = new Api(this, 'Api', {
@@ -63,13 +65,15 @@ export class PentadStack extends Stack {
       userPool: auth.userPool,
       issuer: auth.issuer,
       audience: auth.client.userPoolClientId,
-      environment,
+      environment: { ...environment, UPLOAD_BUCKET: uploads.bucket.bucketName },
       stateMachineArnPrefix,
       workflowNames: registry.workflows.map((workflow) => workflow.name),
       corsOrigins: [consoleUrl.origin],
       bundle,
       alarmAction,
     });
+    // Presigning a PUT needs PutObject; starting the import reads (HEAD, GET) and deletes the file.
+    uploads.bucket.grantReadWrite(api.handler);
 
     // The web console: the same static files as `npm start` serves at /, on S3 + CloudFront, calling the API cross-origin.
     const webConsole = new Console(this, 'Console', {

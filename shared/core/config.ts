@@ -13,6 +13,8 @@ const schema = z.object({
   STATE_MACHINE_ARN_PREFIX: z.string().default(''),
   /** Cognito user pool whose accounts follow the user records (required in AWS). */
   USER_POOL_ID: z.string().default(''),
+  /** S3 bucket for files uploaded before an import (required in AWS; the local stack uses a folder). */
+  UPLOAD_BUCKET: z.string().default(''),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
 });
 

@@ -3,6 +3,9 @@ import type { MiddlewareHandler } from 'hono';
 import { createImportService } from '#shared/imports/service';
 import type { ImportJob, ImportKind } from '#shared/imports/store';
 import { IMPORT_FILE_MAX_BYTES } from '#shared/imports/uploads';
+
+/** The import routes' body limit (20 MB); every other route keeps the global one. */
+export const IMPORT_MAX_BYTES = IMPORT_FILE_MAX_BYTES;
 import { ErrorSchema, idParam, listQuery, route } from '../openapi.ts';
 import { requireSession, uploadLimit, validationHook } from '../middleware.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
@@ -47,7 +50,7 @@ const uploadRoute = (kind: ImportKind) =>
     summary: `Import ${kind} from CSV (${kind === 'orders' ? 'managers and above, finance' : 'managers and above'}; ≤ 50,000 rows, ≤ 20 MB): 202 with the job; rows are processed in the background. Columns: ${columns[kind]}`,
     tags: ['Imports'],
     security: [{ Bearer: [] }],
-    middleware: [requireSession, uploadLimit(IMPORT_FILE_MAX_BYTES) /* 20 MB here; every other route keeps the global limit */, requireCsv] as never,
+    middleware: [requireSession, uploadLimit(IMPORT_MAX_BYTES), requireCsv] as never,
     request: { body: { content: { 'text/csv': { schema: z.string() } }, required: true } },
     responses: {
       202: { description: 'Accepted: the import job', content: { 'application/json': { schema: jobView } } },
