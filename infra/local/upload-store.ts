@@ -5,7 +5,8 @@ import type { StoredFile, UploadStore } from '#shared/core/file-uploads';
 
 /** Where the local stack accepts signed PUTs, like an S3 presigned URL (same origin as the API). */
 export const LOCAL_UPLOAD_PATH = '/local-uploads/';
-const SAFE_KEY = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_.-]+)*$/;
+/** Folder-like keys of safe characters, no `.` or `..` segment: a key never leaves the uploads folder. */
+const safeKey = (key: string) => /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_.-]+)*$/.test(key) && !key.split('/').some((part) => /^\.+$/.test(part));
 
 const json = (status: number, code: string, message: string) =>
   new Response(JSON.stringify({ error: { code, message } }), { status, headers: { 'content-type': 'application/json' } });
@@ -23,7 +24,7 @@ export function createLocalUploadStore(options: { dir: string; baseUrl: string; 
   const secret = randomBytes(32);
   const sign = (key: string, expires: number, contentType: string) => createHmac('sha256', secret).update(`${key}\n${expires}\n${contentType}`).digest('base64url');
   const fileOf = (key: string) => {
-    if (!SAFE_KEY.test(key)) throw new Error(`upload store: unsafe key ${key}`);
+    if (!safeKey(key)) throw new Error(`upload store: unsafe key ${key}`);
     return join(options.dir, key);
   };
 
@@ -76,7 +77,8 @@ export function createLocalUploadStore(options: { dir: string; baseUrl: string; 
       const path = new URL(request.url).pathname;
       if (!path.startsWith(LOCAL_UPLOAD_PATH)) return undefined;
       const key = decodeURIComponent(path.slice(LOCAL_UPLOAD_PATH.length));
-      if (request.method !== 'PUT' || !SAFE_KEY.test(key)) return Promise.resolve(json(405, 'method_not_allowed', 'Upload URLs take one PUT'));
+      if (!safeKey(key)) return Promise.resolve(json(404, 'not_found', 'No such upload'));
+      if (request.method !== 'PUT') return Promise.resolve(json(405, 'method_not_allowed', 'Upload URLs take one PUT'));
       return receive(request, key);
     },
   };
