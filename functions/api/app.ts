@@ -31,6 +31,7 @@ import { commissionRoutes } from './routes/commissions.ts';
 import { reviewRoutes } from './routes/reviews.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { importRoutes } from './routes/imports.ts';
+import { importUploadRoutes } from './routes/import-uploads.ts';
 import { dataQualityRoutes } from './routes/data-quality.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', reviewRoutes(deps));
   app.route('/', reportRoutes(deps));
   app.route('/', importRoutes(deps));
+  app.route('/', importUploadRoutes(deps));
   app.route('/', dataQualityRoutes(deps));
   return app;
 }

@@ -6,6 +6,7 @@ import type { WorkflowEngine } from '#shared/core/workflow-engine';
 import type { Role } from '#shared/core/principal';
 import type { IdentityDirectory } from '#shared/core/identity-directory';
 import type { RateLimit } from './rate-limit.ts';
+import type { UploadStore } from '#shared/core/file-uploads';
 
 export interface DevTokenIssuer {
   issue(user: { id: string; roles: Role[] }): Promise<{ token: string; expiresAt: string }>;
@@ -25,6 +26,8 @@ export interface AppDeps {
   devTokens?: DevTokenIssuer;
   /** Per-principal request limit (the local stack); absent = none (in AWS, API Gateway throttles). */
   rateLimit?: RateLimit;
+  /** Where large import files are PUT before their import starts: S3 in AWS, a folder locally. */
+  uploads?: UploadStore;
 }
 
 export type AppEnv = { Variables: { session: Session } };

@@ -1,5 +1,7 @@
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '#functions/api/app';
 import { createDb, localDbConfig } from '#shared/core/db';
@@ -11,6 +13,8 @@ import { LocalWorkflowEngine } from './workflow-engine.ts';
 import { startScheduler } from './scheduler.ts';
 import { seedAdmin, seedDemo } from './seed.ts';
 import { withConsole } from './console-site.ts';
+import { createLocalUploadStore, withLocalUploads } from './upload-store.ts';
+import { IMPORT_FILE_MAX_BYTES } from '#shared/imports/uploads';
 import type { RateLimit } from '#functions/api/rate-limit';
 
 export interface LocalStackOptions {
@@ -74,13 +78,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     cleanup.push(() => scheduler.stop());
     log(`Scheduler running ${registry.schedules.length} schedule(s)`);
     const issuer = await createLocalTokenIssuer(options.dataDir);
-    const app = createApp({ stage: 'local', db, engine, verifier: issuer.verifier, clock: systemClock, maxBodyBytes: 1024 * 1024, devTokens: issuer, rateLimit: options.rateLimit });
-    const fetchWithConsole = await withConsole(app.fetch, { demo: options.demo });
+    const url = `http://localhost:${options.port}`;
+    const uploadDir = options.dataDir ? join(options.dataDir, 'uploads') : mkdtempSync(join(tmpdir(), 'pentad-uploads-'));
+    const uploads = createLocalUploadStore({ dir: uploadDir, baseUrl: url, maxPutBytes: IMPORT_FILE_MAX_BYTES });
+    const app = createApp({ stage: 'local', db, engine, verifier: issuer.verifier, clock: systemClock, maxBodyBytes: 1024 * 1024, devTokens: issuer, rateLimit: options.rateLimit, uploads });
+    const fetchWithConsole = withLocalUploads(await withConsole(app.fetch, { demo: options.demo }), uploads);
     const server = await new Promise<ServerType>((ready) => {
       const s = serve({ fetch: fetchWithConsole, port: options.port }, () => ready(s));
     });
     cleanup.push(() => new Promise<void>((done) => server.close(() => done())));
-    return { url: `http://localhost:${options.port}`, stop: stopAll };
+    return { url, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -7,6 +7,11 @@ import { seedAdmin, seedDemo } from '#infra/local/seed';
 import type { IdentityDirectory } from '#shared/core/identity-directory';
 import type { RateLimit } from '#functions/api/rate-limit';
 import { freshTable } from './db.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLocalUploadStore } from '#infra/local/upload-store';
+import { IMPORT_FILE_MAX_BYTES } from '#shared/imports/uploads';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -28,6 +33,8 @@ export async function testApi(options: { demo?: boolean; stage?: 'local' | 'aws'
   await seedAdmin(db, clock);
   if (options.demo) await seedDemo(db, clock);
   const stage = options.stage ?? 'local';
+  // Signed upload URLs point at the local stack's /local-uploads/; tests hand the PUT to uploads.handle().
+  const uploads = createLocalUploadStore({ dir: mkdtempSync(join(tmpdir(), 'pentad-uploads-')), baseUrl: 'http://localhost', maxPutBytes: IMPORT_FILE_MAX_BYTES });
   const app = createApp({
     stage,
     db,
@@ -39,6 +46,7 @@ export async function testApi(options: { demo?: boolean; stage?: 'local' | 'aws'
     directory: options.directory,
     // Off unless a test asks for it, so other tests are never throttled.
     rateLimit: options.rateLimit,
+    uploads,
   });
   const tokens = new Map<string, string>();
 
@@ -73,5 +81,5 @@ export async function testApi(options: { demo?: boolean; stage?: 'local' | 'aws'
     return { status: res.status, body: parsed as T, headers: res.headers };
   }
 
-  return { app, db, engine, issuer, call, tokenFor };
+  return { app, db, engine, issuer, call, tokenFor, uploads };
 }

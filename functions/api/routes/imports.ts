@@ -3,12 +3,12 @@ import type { MiddlewareHandler } from 'hono';
 import { createImportService } from '#shared/imports/service';
 import type { ImportJob, ImportKind } from '#shared/imports/store';
 import { IMPORT_FILE_MAX_BYTES } from '#shared/imports/uploads';
-
-/** The import routes' body limit (20 MB); every other route keeps the global one. */
-export const IMPORT_MAX_BYTES = IMPORT_FILE_MAX_BYTES;
 import { ErrorSchema, idParam, listQuery, route } from '../openapi.ts';
 import { requireSession, uploadLimit, validationHook } from '../middleware.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
+
+/** The import routes' body limit (20 MB); every other route keeps the global one. */
+export const IMPORT_MAX_BYTES = IMPORT_FILE_MAX_BYTES;
 
 /** A job as the API shows it: without the roles it runs with and its chunk bookkeeping. */
 export function showJob(job: ImportJob) {
