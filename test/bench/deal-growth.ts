@@ -33,7 +33,7 @@ export async function scanAll(db: Db): Promise<Item[]> {
   return items;
 }
 
-export async function batchPut(db: Db, items: Item[], concurrency = 6) {
+export async function batchPut(db: Db, items: Item[], concurrency = 8) {
   const batches: Item[][] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
   await inParallel(batches, concurrency, async (batch) => {

@@ -17,7 +17,8 @@ import { scaling } from './scaling.ts';
 import { log, stopDynamoDbLocal } from './support.ts';
 import { summary } from './summary.ts';
 
-const parts = { roundTrips, latency, scaling, bundles, approval, reviewCycle } as const;
+// Quick parts first; results.json is rewritten after each part, so a long run that is stopped keeps what it measured.
+const parts = { bundles, approval, latency, reviewCycle, roundTrips, scaling } as const;
 type Part = keyof typeof parts;
 
 const only = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -31,16 +32,15 @@ const results: Record<string, unknown> = {};
 for (const name of Object.keys(parts) as Part[]) if (previous[name] && !selected.includes(name)) results[name] = previous[name];
 
 const started = Date.now();
+const output = () => ({ at: new Date().toISOString(), node: process.version, measured: selected, ...results });
 for (const name of selected) {
   const t = Date.now();
   log(`── ${name}`);
   results[name] = { ...(await parts[name]()), at: new Date().toISOString(), seconds: Math.round((Date.now() - t) / 1000) };
+  writeFileSync(file, `${JSON.stringify(output(), null, 2)}\n`);
 }
 await stopDynamoDbLocal();
-
-const output = { at: new Date().toISOString(), node: process.version, measured: selected, ...results };
-writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
 console.log(`\nPentad bench — Node ${process.version}, DynamoDB Local in memory, ${Math.round((Date.now() - started) / 1000)} s\n`);
-summary(output);
+summary(output());
 console.log('\nWritten to test/bench/results.json');
 process.exit(0);
