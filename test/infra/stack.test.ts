@@ -120,7 +120,7 @@ describe('Lambda', () => {
     expect(api.Properties!.Timeout).toBe(10);
     const variables = api.Properties!.Environment.Variables;
     expect(Object.keys(variables).sort()).toEqual(
-      ['NODE_OPTIONS', 'STAGE', 'STATE_MACHINE_ARN_PREFIX', 'TABLE_NAME', 'TOKEN_AUDIENCE', 'TOKEN_ISSUER', 'USER_POOL_ID'],
+      ['NODE_OPTIONS', 'STAGE', 'STATE_MACHINE_ARN_PREFIX', 'TABLE_NAME', 'TOKEN_AUDIENCE', 'TOKEN_ISSUER', 'UPLOAD_BUCKET', 'USER_POOL_ID'],
     );
     expect(variables.STAGE).toBe('aws');
     const prefix = JSON.stringify(variables.STATE_MACHINE_ARN_PREFIX);
@@ -207,6 +207,7 @@ describe('full synth', () => {
           TOKEN_AUDIENCE: 'test-client',
           STATE_MACHINE_ARN_PREFIX: 'arn:aws:states:eu-west-1:123456789012:stateMachine:',
           USER_POOL_ID: 'eu-west-1_test',
+          UPLOAD_BUCKET: 'pentad-uploads-test',
           AWS_REGION: 'eu-west-1',
         },
       },
