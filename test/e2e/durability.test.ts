@@ -35,6 +35,8 @@ const ok = (res: StackResponse, status = 200) => {
   return res.body;
 };
 const firstCustomer = async (call: Call, rep: string, tier = 'C') => ok(await call('GET', `/customers?limit=1&tier=${tier}`, { as: rep })).items[0].id as string;
+const notificationsOf = async (call: Call, userId: string, kind: string) =>
+  (ok(await call('GET', '/notifications?limit=100', { as: userId })).items as any[]).filter((n) => n.kind === kind);
 
 /** A pending 60,000.00 deal approval (tier-C customer: the default policy asks the manager only). */
 async function pendingApproval(call: Call) {
@@ -92,10 +94,7 @@ async function teamCycleAwaitingAssessment(call: Call) {
   for (const rep of [R1, R2, R3]) ok(await call('POST', `/commission-plans/${plan.id}/assignments`, { as: 'finance', body: { userId: rep } }), 201);
   expect(ok(await call('POST', '/review-cycles', { as: 'admin', body: { period: MONTH, teamId: TEAM } }), 202).id).toBe(TEAM_CYCLE);
   // The workflow waits for each assessment once it has asked the manager for it.
-  await eventually(async () => {
-    const notes = ok(await call('GET', '/notifications?limit=100', { as: TEAM_MANAGER })).items as any[];
-    return notes.filter((n) => n.kind === 'review.assessment_requested').length === 3;
-  }, 'three assessment requests', 30_000);
+  await eventually(async () => (await notificationsOf(call, TEAM_MANAGER, 'review.assessment_requested')).length === 3, 'three assessment requests', 30_000);
 }
 
 const cyclesOf = (call: Call, id: string, as = 'admin') => call('GET', `/review-cycles/${id}`, { as }).then((r) => ok(r));
@@ -162,6 +161,8 @@ describe('kill -9 of the local stack with an approval, a churn recovery and two 
     const alert = ok(await call('GET', `/churn/alerts/${churn.alertId}`, { as: CHURN.rep }));
     expect(alert).toMatchObject({ status: 'open', stage: 'awaiting_outcome', assigneeIds: [CHURN.rep], actions: [{ type: 'call', by: CHURN.rep }] });
     expect(alert.plan.map((t: any) => t.type)).toContain('service_review');
+    // The replay returned the recorded steps instead of running them again: the owner was told once.
+    expect(await notificationsOf(call, CHURN.rep, 'churn.assigned')).toHaveLength(1);
     const open = ok(await call('GET', '/churn/alerts?status=open&limit=100', { as: CHURN.rep })).items as any[];
     expect(open.filter((a) => a.customerId === churn.customerId).map((a) => a.id)).toEqual([churn.alertId]);
 
@@ -191,6 +192,9 @@ describe('kill -9 of the local stack with an approval, a churn recovery and two 
     // The manager's worklist (the company cycle adds the same reps' quarter cards to it).
     const toAssess = ok(await call('GET', '/scorecards?assessor=me&limit=100', { as: TEAM_MANAGER })).items as any[];
     expect(toAssess.filter((c) => c.cycleId === TEAM_CYCLE).map((c) => c.userId).sort()).toEqual([R1, R2, R3]);
+    // The waits were taken over, not opened again: one request per card.
+    const requests = await notificationsOf(call, TEAM_MANAGER, 'review.assessment_requested');
+    expect(requests.filter((n) => n.body.startsWith(`Period ${MONTH}:`))).toHaveLength(3);
 
     const closed = await completeCycle(call, TEAM_CYCLE);
     expect(closed.progress).toEqual({ reps: 3, scored: 3, assessed: 3, acknowledged: 3, escalated: 0 });
