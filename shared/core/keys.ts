@@ -422,6 +422,10 @@ export const dataQualityKeys = {
   },
   pairSortPrefix: (status: string) => `DUPLICATE#${status}#`,
   pairsPartition: 'DUPLICATES',
+  /** One reference per side of a pair in the customer's partition: a merge finds the merged-away customer's other pairs. */
+  pairRef: (customerId: string, pairId: string): Key => ({ PK: `CUSTOMER#${customerId}`, SK: `DUPLICATE#${pairId}` }),
+  pairRefPartition: (customerId: string) => `CUSTOMER#${customerId}`,
+  pairRefSortPrefix: 'DUPLICATE#',
 } as const;
 
 /**

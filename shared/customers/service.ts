@@ -102,7 +102,7 @@ export function createCustomerService({ db, clock }: CustomerDeps) {
       return withIdempotency(db, idempotency, clock.now(), async (record) => {
         const { customer, items: created } = customerCreateItems(db, principal.userId, newCustomer(input, owner, newId(), clock.now().toISOString()), items);
         const response = { status: 201, body: customer };
-        const flagged = candidates.slice(0, MAX_FLAGGED).map((candidate) => flagPair(db, customer, candidate, { userId: principal.userId, source: 'create', at: customer.createdAt }));
+        const flagged = candidates.slice(0, MAX_FLAGGED).flatMap((candidate) => flagPair(db, customer, candidate, { userId: principal.userId, source: 'create', at: customer.createdAt }));
         await transactRetrying(db, [...created, ...lookupWrites(db, customer.id, lookup.matchKeys), ...flagged, ...record(response)], () =>
           conflict('already_exists', 'A customer with this id already exists'),
         );

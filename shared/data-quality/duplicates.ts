@@ -1,34 +1,51 @@
 import type { Db } from '#shared/core/db';
-import { dataQualityKeys, indexPartition, type Key } from '#shared/core/keys';
+import { dataQualityKeys, type Key } from '#shared/core/keys';
 import { AppError } from '#shared/core/errors';
-import { dataScope, type Principal } from '#shared/core/principal';
-import { fromItem, queryIndex, type Item } from '#shared/core/query';
-import type { Page } from '#shared/core/pagination';
+import { fromItem, type Item } from '#shared/core/query';
 import type { TransactItem } from '#shared/core/write';
 import { candidatesFrom, matchKeys, pairId, type Candidate, type Matchable, type MatchField, type MatchKey } from './normalise.ts';
 
-/** Two customers flagged as possibly the same company; it sits in the scope of the newer one. */
-export interface DuplicatePair {
+/** Where a customer sits: what the pair scope rule (pairs.ts) needs of each side. */
+export interface PairSide {
+  ownerId: string;
+  teamId?: string;
+  regionId: string;
+}
+
+export const PAIR_STATUSES = ['open', 'merged', 'obsolete'] as const;
+
+/**
+ * Two customers flagged as possibly the same company. Indexed where the newer one sits (ownerId / teamId / regionId);
+ * `candidateScope` is where the other sat when flagged, so a list shows the pair only to whoever sees both.
+ */
+export interface DuplicatePair extends PairSide {
   id: string;
   /** The newer customer (created or imported despite the match) and the existing one it matched. */
   customerId: string;
   candidateId: string;
   names: Record<string, string>;
   matchedFields: MatchField[];
-  status: 'open' | 'merged';
+  /** open → merged (by its own merge) or obsolete (one of its customers was merged away through another pair). */
+  status: (typeof PAIR_STATUSES)[number];
   source: 'create' | 'import';
-  ownerId: string;
-  teamId?: string;
-  regionId: string;
+  /** Absent on pairs flagged before it was stored: the list then reads both customers. */
+  candidateScope?: PairSide;
   flaggedBy: string;
   createdAt: string;
   keptId?: string;
   mergedAt?: string;
   mergedBy?: string;
+  /** An obsolete pair: which merge closed it, when and why. */
+  supersededBy?: string;
+  closedAt?: string;
+  closedReason?: string;
 }
 
-/** A match with what the client needs to decide: the candidate's id and name and the fields that matched. */
-export type NamedCandidate = Candidate & { name: string; visible: boolean };
+/**
+ * A match with what the client needs to decide (the candidate's id, its name only when `visible` to the caller, the
+ * fields that matched) and what the flagged pair stores whoever flagged it: the real name and where it sits.
+ */
+export type NamedCandidate = Candidate & { name: string; visible: boolean; stored: PairSide & { name: string } };
 
 /** 409 possible_duplicate; the route adds `candidates` to the error body. */
 export class PossibleDuplicate extends AppError {
@@ -96,35 +113,30 @@ export function lookupChangeWrites(db: Db, customerId: string, before: Matchable
 
 export const pairItem = (pair: DuplicatePair) => ({ ...dataQualityKeys.pair(pair.id), ...dataQualityKeys.pairIndexes(pair), type: 'duplicate_pair', ...pair });
 
-type Placed = { id: string; name: string; ownerId: string; teamId?: string; regionId: string };
+type Placed = PairSide & { id: string; name: string };
 
-/** The flagged pair for a new customer and the candidate it matched (a plain Put: flagging twice is one pair). */
-export function flagPair(db: Db, customer: Placed, candidate: NamedCandidate, by: { userId: string; source: DuplicatePair['source']; at: string }): TransactItem {
+export const sideOf = (c: { ownerId: string; teamId?: string | null; regionId: string }): PairSide => ({ ownerId: c.ownerId, ...(c.teamId ? { teamId: c.teamId } : {}), regionId: c.regionId });
+
+/**
+ * The flagged pair for a new customer and the candidate it matched, and a reference to it beside each customer
+ * (plain Puts: flagging twice is one pair). The pair stores both real names: it is only listed to whoever sees both.
+ */
+export function flagPair(db: Db, customer: Placed, candidate: NamedCandidate, by: { userId: string; source: DuplicatePair['source']; at: string }): TransactItem[] {
   const pair: DuplicatePair = {
     id: pairId(customer.id, candidate.customerId),
     customerId: customer.id,
     candidateId: candidate.customerId,
-    names: { [customer.id]: customer.name, [candidate.customerId]: candidate.name },
+    names: { [customer.id]: customer.name, [candidate.customerId]: candidate.stored.name },
     matchedFields: candidate.matchedFields,
     status: 'open',
     source: by.source,
-    ownerId: customer.ownerId,
-    ...(customer.teamId ? { teamId: customer.teamId } : {}),
-    regionId: customer.regionId,
+    ...sideOf(customer),
+    candidateScope: sideOf(candidate.stored),
     flaggedBy: by.userId,
     createdAt: by.at,
   };
-  return { Put: { TableName: db.tableName, Item: pairItem(pair) } };
-}
-
-/** Pairs in the caller's scope, open first by default (the index that serves exactly the scope, like customers). */
-export async function listPairs(db: Db, principal: Principal, query: { status: DuplicatePair['status']; limit: number; cursor?: string }): Promise<Page<DuplicatePair>> {
-  const page = { limit: query.limit, cursor: query.cursor, sortPrefix: dataQualityKeys.pairSortPrefix(query.status) };
-  const scope = dataScope(principal);
-  if (scope.kind === 'all') return queryIndex<DuplicatePair>(db, { index: 'GSI4', partition: dataQualityKeys.pairsPartition, ...page });
-  if (scope.kind === 'region') return queryIndex<DuplicatePair>(db, { index: 'GSI3', partition: indexPartition.region(scope.regionId), ...page });
-  if (scope.kind === 'team') return queryIndex<DuplicatePair>(db, { index: 'GSI2', partition: indexPartition.team(scope.teamId), ...page });
-  return queryIndex<DuplicatePair>(db, { index: 'GSI1', partition: indexPartition.owner(scope.userId), ...page });
+  const ref = (customerId: string) => ({ Put: { TableName: db.tableName, Item: { ...dataQualityKeys.pairRef(customerId, pair.id), type: 'duplicate_pair_ref', customerId, pairId: pair.id } } });
+  return [{ Put: { TableName: db.tableName, Item: pairItem(pair) } }, ref(customer.id), ref(candidate.customerId)];
 }
 
 export const toPair = (item: Item) => fromItem<DuplicatePair>(item);
@@ -138,7 +150,8 @@ export function nameCandidates(candidates: Candidate[], customers: (Item | undef
     const customer = customers[i];
     if (!customer || customer.status === 'merged') return [];
     const seen = visible(customer);
-    return [{ ...candidate, name: seen ? String(customer.name) : '', visible: seen }];
+    const stored = { name: String(customer.name), ...sideOf(customer as unknown as PairSide) };
+    return [{ ...candidate, name: seen ? stored.name : '', visible: seen, stored }];
   });
 }
 

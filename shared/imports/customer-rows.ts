@@ -10,7 +10,7 @@ import { careHookKeys } from '#shared/care/customer-hook';
 import { customerCreateItems } from '#shared/customers/create-items';
 import { assertCanAssign, newCustomer, type Owner } from '#shared/customers/rules';
 import type { Customer } from '#shared/customers/schemas';
-import { candidatesIn, duplicateLookup, flagPair, lookupWrites, MAX_FLAGGED, nameCandidates } from '#shared/data-quality/duplicates';
+import { candidatesIn, duplicateLookup, flagPair, lookupWrites, MAX_FLAGGED, nameCandidates, sideOf } from '#shared/data-quality/duplicates';
 import type { Candidate, MatchKey } from '#shared/data-quality/normalise';
 import { parseCustomerRow } from './rows.ts';
 import type { Row, RowError } from './csv.ts';
@@ -46,7 +46,8 @@ export async function importCustomerChunk(ctx: { db: Db; clock: Clock; session: 
   const planned: Planned[] = [];
   const now = clock.now().toISOString();
   valid.forEach((row, i) => {
-    // The same natural key twice (in the store, or earlier in this file) is one customer.
+    // Imported before (the marker), or the same content twice in this chunk (a row without an external id; a repeated
+    // external id was refused at upload): one customer.
     if (get(markers[i]!) || seen.has(row.naturalKey)) return void existing++;
     seen.add(row.naturalKey);
     try {
@@ -68,7 +69,7 @@ export async function importCustomerChunk(ctx: { db: Db; clock: Clock; session: 
     const candidates = nameCandidates(plan.candidates, plan.candidates.map((c) => names.get(c.customerId)), () => true).slice(0, MAX_FLAGGED);
     const { customer, items: create } = customerCreateItems(db, principal.userId, plan.customer, items);
     const marker = putIfAbsent(db, { ...importKeys.naturalKey('customer', plan.naturalKey), type: 'import_row', customerId: customer.id, at: now });
-    const flags = candidates.map((c) => flagPair(db, customer, c, { userId: principal.userId, source: 'import', at: now }));
+    const flags = candidates.flatMap((c) => flagPair(db, customer, c, { userId: principal.userId, source: 'import', at: now }));
     const writes = [marker, ...create, ...lookupWrites(db, customer.id, plan.matchKeys), ...flags];
     let claimed = true;
     try {
@@ -102,7 +103,7 @@ function addInChunkMatches(planned: Planned[]) {
 
 /** Names of every candidate: the chunk's own from memory, stored ones in one BatchGet per 100. */
 async function candidateNames(session: Session, planned: Planned[]): Promise<Map<string, Item | undefined>> {
-  const names = new Map<string, Item | undefined>(planned.map((p) => [p.customer.id, { name: p.customer.name, status: 'active' }]));
+  const names = new Map<string, Item | undefined>(planned.map((p) => [p.customer.id, { ...sideOf(p.customer), name: p.customer.name, status: 'active' }]));
   const stored = [...new Set(planned.flatMap((p) => p.candidates.map((c) => c.customerId)).filter((id) => !names.has(id)))];
   if (stored.length > 0) {
     const { items } = await loadAll(session, stored.map((id) => keys.customer(id)));

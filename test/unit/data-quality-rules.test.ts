@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { candidatesFrom, matchKeys, normaliseName, normalisePhone, normaliseTaxId, pairId } from '#shared/data-quality/normalise';
-import { chunkRows, contentHash, parseCsv, CHUNK_ROWS } from '#shared/imports/csv';
+import { chunkRows, contentHash, parseCsv, withoutRepeats, CHUNK_ROWS } from '#shared/imports/csv';
+import { assertCanMerge, obsoleteReason, seesBoth } from '#shared/data-quality/pairs';
+import type { Principal } from '#shared/core/principal';
 import { customerFormat, orderFormat, parseCustomerRow, parseOrderRow } from '#shared/imports/rows';
 import { AppError } from '#shared/core/errors';
 
@@ -75,6 +77,23 @@ describe('CSV files', () => {
     const long = parseCsv(`name\n${'y'.repeat(60_000)}\n`, customerFormat);
     expect(long.errors).toEqual([{ line: 2, field: '_row', message: 'Longer than 50000 characters' }]);
   });
+  it('a key repeated within the file is an error on each later line naming the first; empty keys never repeat', () => {
+    const rows = [['A-1', 'One'], ['A-2', 'Two'], ['A-1', 'Again'], ['', 'No key'], ['', 'No key either'], ['A-1', 'Thrice'], ['a-1', 'Other case']].map(([externalId, name], i) => ({ line: i + 2, values: { externalId: externalId!, name: name! } }));
+    const { rows: kept, errors } = withoutRepeats(rows, 'externalId');
+    expect(kept.map((r) => r.values.name)).toEqual(['One', 'Two', 'No key', 'No key either', 'Other case']);
+    expect(errors).toEqual([
+      { line: 4, field: 'externalId', message: 'externalId A-1 repeats line 2' },
+      { line: 7, field: 'externalId', message: 'externalId A-1 repeats line 2' },
+    ]);
+    // parseCsv applies it for the format's key, after the values are trimmed, with its other row errors in line order.
+    const parsed = parseCsv('externalOrderId,customerId,amount,date,productLineId\nO-1,c,1,2026-01-01,p\nO-2,c\n O-1 ,c,2,2026-01-01,p\n', orderFormat);
+    expect(parsed.rows.map((r) => r.line)).toEqual([2]);
+    expect(parsed.errors).toEqual([
+      { line: 3, field: '_row', message: 'Expected 5 values, found 2' },
+      { line: 4, field: 'externalOrderId', message: 'externalOrderId O-1 repeats line 2' },
+    ]);
+    expect(parseCsv('name\nAcme\nAcme\n', customerFormat).rows).toHaveLength(2); // no external id: the content identifies it
+  });
   it('a row without an external id is identified by its content, whatever the column order or spacing', () => {
     expect(contentHash({ name: 'Acme', industry: 'Retail' })).toBe(contentHash({ industry: ' Retail', name: 'Acme ' }));
     expect(contentHash({ name: 'Acme' })).not.toBe(contentHash({ name: 'Acme 2' }));
@@ -102,5 +121,38 @@ describe('row validation uses the API schemas', () => {
     const text = parseOrderRow(row({ externalOrderId: 'O-2', customerId: 'c1', amount: 'lots', date: '2026-01-01', productLineId: 'crm-suite' }), '2026-02-01');
     expect(!text.ok && text.errors.map((e) => e.field)).toEqual(['amount']);
     expect(orderFormat.required).toContain('externalOrderId');
+  });
+});
+
+describe('the pair scope rule', () => {
+  const who = (roles: Principal['roles'], place: Partial<Principal> = {}): Principal => ({ userId: 'u', name: 'U', roles, ...place });
+  const east1 = { ownerId: 'r1', teamId: 'east-1', regionId: 'east' };
+  const east2 = { ownerId: 'r2', teamId: 'east-2', regionId: 'east' };
+  const south = { ownerId: 'r3', teamId: 'south-1', regionId: 'south' };
+  it('lists and merges only with both customers in sight', () => {
+    expect(seesBoth(who(['director'], { regionId: 'east' }), east1, east2)).toBe(true);
+    expect(seesBoth(who(['director'], { regionId: 'east' }), east1, south)).toBe(false);
+    expect(seesBoth(who(['manager'], { teamId: 'east-1' }), east1, east2)).toBe(false);
+    expect(seesBoth(who(['manager'], { teamId: 'east-1' }), east1, { ...east2, teamId: 'east-1' })).toBe(true);
+    expect(seesBoth(who(['vp']), east1, south)).toBe(true);
+  });
+  it('a merge out of sight is 404 (the pair is not yours to know of); in sight but without a writing role above rep, 403', () => {
+    const status = (p: Principal, a = east1, b = east2) => {
+      try {
+        assertCanMerge(p, 'p1', a, b);
+        return 200;
+      } catch (error) {
+        return (error as AppError).status;
+      }
+    };
+    expect(status(who(['director'], { regionId: 'east' }))).toBe(200);
+    expect(status(who(['manager'], { teamId: 'east-1' }))).toBe(404);
+    expect(status(who(['rep'], { userId: 'r1' }), east1, { ...east2, ownerId: 'r1' })).toBe(403);
+    expect(status(who(['finance']))).toBe(403);
+    expect(status(who(['admin']), east1, south)).toBe(200);
+    expect(() => assertCanMerge(who(['vp']), 'p1', east1, undefined)).toThrow(/not found/);
+  });
+  it('an obsolete pair names the merge that closed it', () => {
+    expect(obsoleteReason('b', 'a', 'p1')).toBe('Customer b was merged into a (duplicate pair p1); merge or review a instead');
   });
 });
