@@ -29,6 +29,8 @@ export interface RowError {
 export interface ImportFormat {
   required: readonly string[];
   optional: readonly string[];
+  /** The column that identifies a row across imports (externalId, externalOrderId): unique within one file. */
+  key?: string;
 }
 
 export function parseCsv(text: string, format: ImportFormat): { columns: string[]; rows: Row[]; errors: RowError[] } {
@@ -57,7 +59,27 @@ export function parseCsv(text: string, format: ImportFormat): { columns: string[
   }
   if (rows.length + errors.length > MAX_ROWS) throw invalid(`At most ${MAX_ROWS} rows per file`, { body: `${rows.length + errors.length} rows` });
   if (rows.length + errors.length === 0) throw invalid('The file has a header but no rows', { body: 'No rows' });
-  return { columns, rows, errors };
+  const unique = format.key ? withoutRepeats(rows, format.key) : { rows, errors: [] };
+  return { columns, rows: unique.rows, errors: [...errors, ...unique.errors].sort((a, b) => a.line - b.line) };
+}
+
+/**
+ * A key value that repeats within one file is a mistake in the file, not a row imported before: the later rows are
+ * refused with an error naming the first line (checked over the whole file, so chunks cannot hide it). Across files
+ * the key is what makes a re-import count rows as existing.
+ */
+export function withoutRepeats(rows: Row[], column: string): { rows: Row[]; errors: RowError[] } {
+  const first = new Map<string, number>();
+  const kept: Row[] = [];
+  const errors: RowError[] = [];
+  for (const row of rows) {
+    const value = row.values[column] ?? '';
+    const earlier = first.get(value);
+    if (value === '') kept.push(row);
+    else if (earlier === undefined) first.set(value, row.line), kept.push(row);
+    else errors.push({ line: row.line, field: column, message: `${column} ${value.length > 100 ? `${value.slice(0, 100)}…` : value} repeats line ${earlier}` });
+  }
+  return { rows: kept, errors };
 }
 
 function checkHeader(columns: string[], format: ImportFormat) {

@@ -42,12 +42,13 @@ export async function importOrderChunk(ctx: { db: Db; clock: Clock; session: Ses
   let existing = 0;
   let created = 0;
   const byCustomer = new Map<string, { line: number; naturalKey: string; input: OrderRow }[]>();
+  // A repeated external order id within the file was refused at upload (csv.ts withoutRepeats); the claim in each
+  // row's transaction still guards against anything else writing the same order twice.
   for (const row of valid) {
     if (claimed.has(row.naturalKey)) {
       existing++;
       continue;
     }
-    claimed.add(row.naturalKey); // the same external id twice in one file is one order
     byCustomer.set(row.input.customerId, [...(byCustomer.get(row.input.customerId) ?? []), row]);
   }
 

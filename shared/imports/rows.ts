@@ -12,10 +12,12 @@ import { contentHash, present, rowErrors, type ImportFormat, type Row, type RowE
 export const customerFormat: ImportFormat = {
   required: ['name'],
   optional: ['externalId', 'industry', 'taxId', 'contactName', 'email', 'phone', 'creditRating', 'tags', 'ownerId', 'regionId'],
+  key: 'externalId',
 };
 export const orderFormat: ImportFormat = {
   required: ['externalOrderId', 'customerId', 'amount', 'date', 'productLineId'],
   optional: ['currency', 'note'],
+  key: 'externalOrderId',
 };
 
 const externalId = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'Letters, digits and _ . : - only');
