@@ -41,6 +41,7 @@ const LAMBDA_ENV = {
   TOKEN_AUDIENCE: 'bench',
   USER_POOL_ID: 'eu-west-1_bench',
   STATE_MACHINE_ARN_PREFIX: 'arn:aws:states:eu-west-1:000000000000:stateMachine:',
+  UPLOAD_BUCKET: 'bench-uploads',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
@@ -84,8 +85,18 @@ async function importMs(outfile: string, times: number): Promise<number[]> {
   const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(outfile).href)}); console.log(performance.now() - t);`;
   const samples: number[] = [];
   for (let i = 0; i < times; i++) {
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...LAMBDA_ENV }, cwd: projectRoot });
-    samples.push(Number(stdout.trim().split('\n').pop()));
+    for (;;) {
+      try {
+        const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...LAMBDA_ENV }, cwd: projectRoot });
+        samples.push(Number(stdout.trim().split('\n').pop()));
+        break;
+      } catch (error) {
+        // A variable the stack passes and this list lacks: the module names it as it fails fast; give it a placeholder.
+        const missing = /Invalid environment: ([A-Z_]+)/.exec(String((error as { stderr?: string }).stderr))?.[1];
+        if (!missing || missing in LAMBDA_ENV) throw error;
+        (LAMBDA_ENV as Record<string, string>)[missing] = 'bench';
+      }
+    }
   }
   return samples;
 }

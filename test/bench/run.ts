@@ -27,12 +27,15 @@ if (unknown.length) throw new Error(`BENCH_ONLY: unknown part(s) ${unknown.join(
 const selected = (Object.keys(parts) as Part[]).filter((name) => only.length === 0 || only.includes(name));
 
 const file = new URL('./results.json', import.meta.url);
-const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
 const results: Record<string, unknown> = {};
-for (const name of Object.keys(parts) as Part[]) if (previous[name] && !selected.includes(name)) results[name] = previous[name];
+/** This run's parts over the latest file's others (read at each write: two runs of different parts may overlap). */
+const output = () => {
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  const kept = Object.fromEntries((Object.keys(parts) as Part[]).filter((name) => previous[name] && !(name in results)).map((name) => [name, previous[name]]));
+  return { at: new Date().toISOString(), node: process.version, measured: Object.keys(results), ...kept, ...results };
+};
 
 const started = Date.now();
-const output = () => ({ at: new Date().toISOString(), node: process.version, measured: selected, ...results });
 for (const name of selected) {
   const t = Date.now();
   log(`── ${name}`);
