@@ -13,6 +13,8 @@ export interface CsvForm<T, R> {
   rows: (body: T) => R[];
   /** Fixed, or read from the body (one amount column per currency that occurs). */
   columns: CsvColumn<R>[] | ((body: T) => CsvColumn<R>[]);
+  /** Extra response headers read from the body (X-Truncated when an export stopped at its row cap). */
+  headers?: (body: T) => Record<string, string>;
 }
 
 /** One column per currency found in the rows' amount records (`amount_CNY`…), sorted. */
@@ -46,5 +48,6 @@ export function reportResponse<T, R>(c: Context, body: T, form: CsvForm<T, R>): 
   return c.body(`\uFEFF${csvText(columns, form.rows(body))}`, 200, {
     'Content-Type': 'text/csv; charset=utf-8',
     'Content-Disposition': `attachment; filename="${form.filename}"`,
+    ...form.headers?.(body),
   }) as never;
 }

@@ -125,7 +125,7 @@ export function createChurnService({ db, clock, engine }: ChurnDeps) {
     async report(session: Session, query: { from?: string; to?: string; teamId?: string; regionId?: string }) {
       const { principal, items } = await session.load([...(query.teamId ? [keys.team(query.teamId)] : []), ...(query.regionId ? [keys.region(query.regionId)] : [])]);
       const found = items[0] as { id: string; regionId: string } | undefined;
-      const scope = reportScope(principal, query, { team: query.teamId ? found : undefined, region: query.regionId ? found : undefined });
+      const scope = reportScope(principal, query, { team: query.teamId ? found : undefined, region: query.regionId ? found : undefined }, 'churn');
       if (scope.kind === 'owner') throw forbidden('Churn reports cover a team or more; ask your manager');
       const months = reportMonths(query, clock.now());
       const partition = keys.churnStatsPartition(keys.funnelScope(scope.kind, scope.id));

@@ -101,7 +101,7 @@ export async function listAuditByActor(db: Db, actorId: string, limit: number, c
       ExpressionAttributeValues: { ':pk': partition, ':from': bounds.from, ':to': bounds.to },
       ScanIndexForward: false,
       Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor, { attribute: 'GSI1PK', value: partition }, ['PK', 'SK', 'GSI1PK', 'GSI1SK']),
+      ExclusiveStartKey: decodeCursor(cursor, { attribute: 'GSI1PK', value: partition }, ['PK', 'SK', 'GSI1PK', 'GSI1SK'], { attribute: 'GSI1SK', ...bounds }),
     }),
   );
   return { items: (out.Items ?? []).map(toEntry), nextCursor: encodeCursor(out.LastEvaluatedKey) };

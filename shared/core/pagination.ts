@@ -19,11 +19,23 @@ export function encodeCursor(lastKey: Record<string, unknown> | undefined): stri
   return lastKey ? Buffer.from(JSON.stringify(lastKey)).toString('base64url') : null;
 }
 
+/** The sort-key range a query reads: a cursor outside it would make DynamoDB fail the call, so it is refused first. */
+export interface SortBounds {
+  attribute: string;
+  prefix?: string;
+  from?: string;
+  to?: string;
+}
+
+const within = (value: string | undefined, sort: SortBounds | undefined) =>
+  !sort || (value !== undefined && (!sort.prefix || value.startsWith(sort.prefix)) && (!sort.from || value >= sort.from) && (!sort.to || value <= sort.to));
+
 /**
- * Decodes a cursor and checks it belongs to this query: same key attributes and the same partition
- * (a cursor from another list or another caller's scope cannot move the read elsewhere).
+ * Decodes a cursor and checks it belongs to this query: same key attributes, the same partition and (given `sort`)
+ * a sort key inside the range read, so a cursor from another list, another caller's scope or another time range
+ * cannot move the read elsewhere and is a 400 naming `cursor`, never a 500.
  */
-export function decodeCursor(cursor: string | undefined, partition: { attribute: string; value: string }, keyAttributes: string[]) {
+export function decodeCursor(cursor: string | undefined, partition: { attribute: string; value: string }, keyAttributes: string[], sort?: SortBounds) {
   if (!cursor) return undefined;
   let parsed: unknown;
   try {
@@ -34,7 +46,7 @@ export function decodeCursor(cursor: string | undefined, partition: { attribute:
   const result = cursorShape.safeParse(parsed);
   const key = result.success ? result.data : undefined;
   const sameShape = key && Object.keys(key).sort().join() === [...keyAttributes].sort().join();
-  if (!key || !sameShape || key[partition.attribute] !== partition.value) {
+  if (!key || !sameShape || key[partition.attribute] !== partition.value || !within(key[sort?.attribute ?? ''], sort)) {
     throw invalid('The cursor is not valid for this list', { cursor: 'Use the nextCursor of the previous page unchanged' });
   }
   return key;

@@ -38,7 +38,7 @@ export async function queryIndex<T>(db: Db, query: IndexQuery): Promise<Page<T>>
         'SK',
         index.partitionKey,
         index.sortKey,
-      ]),
+      ], query.sortPrefix ? { attribute: index.sortKey, prefix: query.sortPrefix } : undefined),
     }),
   );
   return { items: (out.Items ?? []).map((item) => fromItem<T>(item)), nextCursor: encodeCursor(out.LastEvaluatedKey) };
@@ -53,7 +53,7 @@ export async function queryTable<T>(db: Db, query: { partition: string; sortPref
       ExpressionAttributeValues: query.sortPrefix ? { ':pk': query.partition, ':sk': query.sortPrefix } : { ':pk': query.partition },
       Limit: query.limit,
       ScanIndexForward: !query.descending,
-      ExclusiveStartKey: decodeCursor(query.cursor, { attribute: 'PK', value: query.partition }, ['PK', 'SK']),
+      ExclusiveStartKey: decodeCursor(query.cursor, { attribute: 'PK', value: query.partition }, ['PK', 'SK'], query.sortPrefix ? { attribute: 'SK', prefix: query.sortPrefix } : undefined),
     }),
   );
   return { items: (out.Items ?? []).map((item) => fromItem<T>(item)), nextCursor: encodeCursor(out.LastEvaluatedKey) };

@@ -125,24 +125,25 @@ export function stageTimesReport(pipeline: Pipeline, counters: CounterItem[]) {
 /**
  * Whose funnel the caller may read: a rep their own deals only, a manager their team (the default), a director
  * their region or one of its teams (default: the region), vp/finance/admin anything (default: everyone).
- * Out of scope is a 403.
+ * Out of scope is a 403 naming the report refused (`report`: funnel, win-loss, stale-deals, churn…).
  */
 export function reportScope(
   principal: Principal,
   asked: { teamId?: string; regionId?: string },
   found: { team?: { id: string; regionId: string }; region?: { id: string } },
+  report: string,
 ): ScopeRef {
   if (asked.teamId) {
     if (!found.team) throw notFound(`Team ${asked.teamId}`);
     const director = hasRole(principal, 'director') && principal.regionId === found.team.regionId;
     const manager = hasRole(principal, 'manager') && principal.teamId === asked.teamId;
     if (isOrgWide(principal) || director || manager) return { kind: 'team', id: asked.teamId };
-    throw forbidden('You may read the funnel of your own team only');
+    throw forbidden(`You may read the ${report} report of your own team only`);
   }
   if (asked.regionId) {
     if (!found.region) throw notFound(`Region ${asked.regionId}`);
     if (isOrgWide(principal) || (hasRole(principal, 'director') && principal.regionId === asked.regionId)) return { kind: 'region', id: asked.regionId };
-    throw forbidden('Region reports are for that region’s director and org-wide roles');
+    throw forbidden(`The ${report} report of a region is for that region’s director and org-wide roles`);
   }
   if (isOrgWide(principal)) return { kind: 'all' };
   if (hasRole(principal, 'director') && principal.regionId) return { kind: 'region', id: principal.regionId };

@@ -18,14 +18,14 @@ import type { Order, ReportQuery } from './schemas.ts';
  * then one Query on one funnel partition for the months — the same cost for ten deals or a million.
  */
 export function createReportService({ db, clock }: { db: Db; clock: Clock }) {
-  async function counters(session: Session, query: ReportQuery) {
+  async function counters(session: Session, query: ReportQuery, report: string) {
     const { principal, items } = await session.load([
       keys.pipeline(),
       ...(query.teamId ? [keys.team(query.teamId)] : []),
       ...(query.regionId ? [keys.region(query.regionId)] : []),
     ]);
     const found = items[1] && fromItem<{ id: string; regionId: string }>(items[1]);
-    const scope = reportScope(principal, query, { team: query.teamId ? found : undefined, region: query.regionId ? found : undefined });
+    const scope = reportScope(principal, query, { team: query.teamId ? found : undefined, region: query.regionId ? found : undefined }, report);
     const months = reportMonths(query, clock.now());
     const rows = await readCounters(db, keys.funnelScope(scope.kind, scope.id), months.from, months.to);
     return { pipeline: fromPipelineItem(items[0]), scope, ...months, rows };
@@ -33,12 +33,12 @@ export function createReportService({ db, clock }: { db: Db; clock: Clock }) {
 
   return {
     async funnel(session: Session, query: ReportQuery) {
-      const { pipeline, scope, from, to, rows } = await counters(session, query);
+      const { pipeline, scope, from, to, rows } = await counters(session, query, 'funnel');
       return { scope, from, to, ...funnelReport(pipeline, rows) };
     },
 
     async stageTimes(session: Session, query: ReportQuery) {
-      const { pipeline, scope, from, to, rows } = await counters(session, query);
+      const { pipeline, scope, from, to, rows } = await counters(session, query, 'stage-times');
       const stages = stageTimesReport(pipeline, rows);
       // Conversion comes from the same counters (the funnel's), so both halves describe the same cohort.
       const conversions = funnelReport(pipeline, rows).stages.filter((s) => stages.some((t) => t.stage === s.stage));
@@ -47,7 +47,7 @@ export function createReportService({ db, clock }: { db: Db; clock: Clock }) {
 
     /** Won/lost counts, amounts and lost reasons of the months, from the won and lost stages' counters. */
     async winLoss(session: Session, query: ReportQuery) {
-      const { scope, from, to, rows } = await counters(session, query);
+      const { scope, from, to, rows } = await counters(session, query, 'win-loss');
       return { scope, from, to, ...winLossReport(rows) };
     },
 

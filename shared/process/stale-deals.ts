@@ -93,34 +93,74 @@ const INDEX_OF: Record<ScopeRef['kind'], { name: string; pk: string; sk: string 
 
 const DAY_MS = 86_400_000;
 
+/** The most rows one CSV export holds (every page read server-side up to here; past it the answer says truncated). */
+export const STALE_EXPORT_CAP = 10_000;
+
 export function createStaleDealService({ db, clock }: { db: Db; clock: Clock }) {
+  /** principal (+ the team or region asked for) in one BatchGet: the scope, the cut-off and the index to read. */
+  async function prepare(session: Session, query: Pick<StaleDealsQuery, 'days' | 'teamId' | 'regionId'>) {
+    const { principal, items } = await session.load([...(query.teamId ? [keys.team(query.teamId)] : []), ...(query.regionId ? [keys.region(query.regionId)] : [])]);
+    const found = items[0] && fromItem<{ id: string; regionId: string }>(items[0]);
+    const scope = reportScope(principal, query, { team: query.teamId ? found : undefined, region: query.regionId ? found : undefined }, 'stale-deals');
+    const now = clock.now();
+    const before = new Date(now.getTime() - query.days * DAY_MS).toISOString();
+    if (before < '2000') throw invalid('days reaches too far back', { days: 'At most 3650' });
+    return { scope, now, before, index: INDEX_OF[scope.kind], partition: reportKeys.openDealPartition(scope.kind, scope.id) };
+  }
+  type Read = Awaited<ReturnType<typeof prepare>>;
+
+  /** One Query of the scope's partition up to the cut-off, oldest first. */
+  async function page(read: Read, limit: number, start: Record<string, unknown> | undefined) {
+    const out = await db.doc.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        IndexName: read.index.name,
+        KeyConditionExpression: '#pk = :pk AND #sk <= :before',
+        ExpressionAttributeNames: { '#pk': read.index.pk, '#sk': read.index.sk },
+        ExpressionAttributeValues: { ':pk': read.partition, ':before': reportKeys.openDealEnteredBy(read.before) },
+        Limit: limit,
+        ExclusiveStartKey: start,
+      }),
+    );
+    const deals = (out.Items ?? []).map((item) => {
+      const entry = fromItem<OpenDealEntry>(item);
+      return { ...entry, daysInStage: Math.floor((read.now.getTime() - Date.parse(entry.stageEnteredAt)) / DAY_MS) };
+    });
+    return { deals, last: out.LastEvaluatedKey };
+  }
+
   return {
     /** principal (+ the team or region asked for) in one BatchGet, then one Query: two round trips. */
     async staleDeals(session: Session, query: StaleDealsQuery) {
-      const { principal, items } = await session.load([...(query.teamId ? [keys.team(query.teamId)] : []), ...(query.regionId ? [keys.region(query.regionId)] : [])]);
-      const found = items[0] && fromItem<{ id: string; regionId: string }>(items[0]);
-      const scope = reportScope(principal, query, { team: query.teamId ? found : undefined, region: query.regionId ? found : undefined });
-      const now = clock.now();
-      const before = new Date(now.getTime() - query.days * DAY_MS).toISOString();
-      if (before < '2000') throw invalid('days reaches too far back', { days: 'At most 3650' });
-      const index = INDEX_OF[scope.kind];
-      const partition = reportKeys.openDealPartition(scope.kind, scope.id);
-      const out = await db.doc.send(
-        new QueryCommand({
-          TableName: db.tableName,
-          IndexName: index.name,
-          KeyConditionExpression: '#pk = :pk AND #sk <= :before',
-          ExpressionAttributeNames: { '#pk': index.pk, '#sk': index.sk },
-          ExpressionAttributeValues: { ':pk': partition, ':before': reportKeys.openDealEnteredBy(before) },
-          Limit: query.limit,
-          ExclusiveStartKey: decodeCursor(query.cursor, { attribute: index.pk, value: partition }, ['PK', 'SK', index.pk, index.sk]),
-        }),
-      );
-      const deals = (out.Items ?? []).map((item) => {
-        const entry = fromItem<OpenDealEntry>(item);
-        return { ...entry, daysInStage: Math.floor((now.getTime() - Date.parse(entry.stageEnteredAt)) / DAY_MS) };
-      });
-      return { scope, days: query.days, before, items: deals, nextCursor: encodeCursor(out.LastEvaluatedKey) };
+      const read = await prepare(session, query);
+      const start = decodeCursor(query.cursor, { attribute: read.index.pk, value: read.partition }, ['PK', 'SK', read.index.pk, read.index.sk], { attribute: read.index.sk, to: reportKeys.openDealEnteredBy(read.before) });
+      const { deals, last } = await page(read, query.limit, start);
+      return { scope: read.scope, days: query.days, before: read.before, items: deals, nextCursor: encodeCursor(last) };
+    },
+
+    /**
+     * Every stale deal in scope, for the CSV export: the same Query page after page (≤ pageSize each) until the
+     * partition's range ends or `cap` rows are read; `truncated` says more deals matched than the rows returned.
+     */
+    async allStaleDeals(session: Session, query: Pick<StaleDealsQuery, 'days' | 'teamId' | 'regionId'>, options: { cap?: number; pageSize?: number } = {}) {
+      const cap = options.cap ?? STALE_EXPORT_CAP;
+      const pageSize = options.pageSize ?? 1000;
+      const read = await prepare(session, query);
+      const items: Awaited<ReturnType<typeof page>>['deals'] = [];
+      let start: Record<string, unknown> | undefined;
+      let truncated = false;
+      do {
+        // One row past the cap tells a full export from a cut one.
+        const { deals, last } = await page(read, Math.min(pageSize, cap + 1 - items.length), start);
+        items.push(...deals);
+        start = last;
+        if (items.length > cap) {
+          truncated = true;
+          items.length = cap;
+          break;
+        }
+      } while (start);
+      return { scope: read.scope, days: query.days, before: read.before, items, truncated, cap };
     },
   };
 }

@@ -119,3 +119,39 @@ describe('GET /audit: bad combinations are a 400 naming the field', () => {
     expect(res.body.error.fields).toHaveProperty(field);
   });
 });
+
+describe('GET /audit cursors are opaque and checked on the way in', () => {
+  const decode = (cursor: string) => JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  const encode = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
+  const refused = async (query: string, as = REP) => {
+    const res = await audit(query, as);
+    expect([res.status, Object.keys(res.body.error?.fields ?? {})], `${query}: ${JSON.stringify(res.body)}`).toEqual([400, ['cursor']]);
+  };
+
+  it('a page’s nextCursor is URL-safe base64 that shows no table key, and continues the list', async () => {
+    for (const query of [`actorId=${REP}&from=2026-03-05&limit=1`, `entityType=customer&entityId=${ids.alpha}&limit=1`]) {
+      const first = await audit(query, REP);
+      expect(first.body.nextCursor).toMatch(/^[A-Za-z0-9_-]+$/);
+      expect(first.body.nextCursor).not.toMatch(/AUDIT|ACTOR|CUSTOMER|#/);
+      const next = await audit(`${query}&cursor=${first.body.nextCursor}`, REP);
+      expect(next.status).toBe(200);
+      expect(next.body.items[0].id).not.toBe(first.body.items[0].id);
+    }
+  });
+
+  it('garbage, edited or foreign cursors are a 400 naming cursor, never a 500', async () => {
+    const byActor = (await audit(`actorId=${REP}&from=2026-03-05&limit=1`, REP)).body.nextCursor as string;
+    const byEntity = (await audit(`entityType=customer&entityId=${ids.alpha}&limit=1`, REP)).body.nextCursor as string;
+    await refused(`actorId=${REP}&cursor=not-a-cursor`);
+    await refused(`actorId=${REP}&cursor=${encode(['PK', 'SK'])}`);
+    await refused(`actorId=${REP}&cursor=${encode({ ...decode(byActor), GSI1SK: 5 })}`);
+    // The entity trail's cursor on the actor list, and the other way round.
+    await refused(`actorId=${REP}&cursor=${byEntity}`);
+    await refused(`entityType=customer&entityId=${ids.alpha}&cursor=${byActor}`);
+    // Another record's trail: the cursor names the partition it was made for.
+    await refused(`entityType=customer&entityId=${ids.beta}&cursor=${byEntity}`);
+    // A cursor outside the time range asked for (made without one) is refused, not sent on to DynamoDB.
+    await refused(`actorId=${REP}&from=2026-03-05&to=2026-03-10&cursor=${byActor}`);
+    await refused(`actorId=${REP}&from=2026-03-21&cursor=${byActor}`);
+  });
+});

@@ -102,7 +102,7 @@ describe('report scope and months', () => {
   const t9 = { id: 't9', regionId: 'south' };
 
   it('defaults to the rep’s own deals, the team, the region or everyone', () => {
-    expect([rep, manager, director, vp].map((p) => reportScope(p, {}, {}))).toEqual([
+    expect([rep, manager, director, vp].map((p) => reportScope(p, {}, {}, 'funnel'))).toEqual([
       { kind: 'owner', id: rep.userId },
       { kind: 'team', id: 't1' },
       { kind: 'region', id: 'east' },
@@ -111,20 +111,20 @@ describe('report scope and months', () => {
   });
 
   it('allows a team to its manager, its region’s director and org-wide roles (not to a rep); a region to its director and org-wide roles', () => {
-    expect(reportScope(manager, { teamId: 't1' }, { team: t1 })).toEqual({ kind: 'team', id: 't1' });
-    expect(() => reportScope(rep, { teamId: 't1' }, { team: t1 })).toThrow(expect.objectContaining({ status: 403 }));
-    expect(reportScope(director, { teamId: 't1' }, { team: t1 })).toEqual({ kind: 'team', id: 't1' });
-    expect(reportScope(vp, { teamId: 't9' }, { team: t9 })).toEqual({ kind: 'team', id: 't9' });
-    expect(reportScope(director, { regionId: 'east' }, { region: { id: 'east' } })).toEqual({ kind: 'region', id: 'east' });
+    expect(reportScope(manager, { teamId: 't1' }, { team: t1 }, 'funnel')).toEqual({ kind: 'team', id: 't1' });
+    expect(() => reportScope(rep, { teamId: 't1' }, { team: t1 }, 'funnel')).toThrow(expect.objectContaining({ status: 403 }));
+    expect(reportScope(director, { teamId: 't1' }, { team: t1 }, 'funnel')).toEqual({ kind: 'team', id: 't1' });
+    expect(reportScope(vp, { teamId: 't9' }, { team: t9 }, 'funnel')).toEqual({ kind: 'team', id: 't9' });
+    expect(reportScope(director, { regionId: 'east' }, { region: { id: 'east' } }, 'funnel')).toEqual({ kind: 'region', id: 'east' });
     for (const [who, asked, found] of [
       [rep, { teamId: 't9' }, { team: t9 }],
       [director, { teamId: 't9' }, { team: t9 }],
       [manager, { regionId: 'east' }, { region: { id: 'east' } }],
       [director, { regionId: 'south' }, { region: { id: 'south' } }],
     ] as const) {
-      expect(() => reportScope(who, asked, found)).toThrow(expect.objectContaining({ status: 403 }));
+      expect(() => reportScope(who, asked, found, 'funnel')).toThrow(expect.objectContaining({ status: 403 }));
     }
-    expect(() => reportScope(vp, { teamId: 'ghost' }, {})).toThrow(expect.objectContaining({ status: 404 }));
+    expect(() => reportScope(vp, { teamId: 'ghost' }, {}, 'funnel')).toThrow(expect.objectContaining({ status: 404 }));
   });
 
   it('defaults the months to the current one and caps the span at 36', () => {

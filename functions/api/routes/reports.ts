@@ -2,12 +2,12 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import * as s from '#shared/process/schemas';
 import { createReportService } from '#shared/process/reports';
 import { winLossView } from '#shared/process/report-figures';
-import { createStaleDealService, staleDealsQuery, staleDealsView } from '#shared/process/stale-deals';
+import { createStaleDealService, STALE_EXPORT_CAP, staleDealsQuery, staleDealsView } from '#shared/process/stale-deals';
 import { attainmentQuery, attainmentView, createAttainmentReport } from '#shared/goals/attainment-report';
 import { createFollowUpReport, followUpQuery, followUpView } from '#shared/team/follow-up-report';
 import { route } from '../openapi.ts';
 import { validationHook } from '../middleware.ts';
-import { currencyColumns, reportResponse } from '../csv.ts';
+import { currencyColumns, reportResponse, wantsCsv, type CsvForm } from '../csv.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
 /**
@@ -24,7 +24,7 @@ export function reportRoutes(deps: AppDeps) {
   const followUps = createFollowUpReport(deps);
 
   app.openapi(
-    route({ csv: true, method: 'get', path: '/reports/attainment', summary: 'Actual vs target (base, sprint, challenge) per region, team or rep for a period, within your scope. CSV with Accept: text/csv', tag, query: attainmentQuery, response: attainmentView }),
+    route({ csv: true, method: 'get', path: '/reports/attainment', summary: 'Actual vs target (base, sprint, challenge) per region, team, rep or product line for a period, within your scope. CSV with Accept: text/csv', tag, query: attainmentQuery, response: attainmentView }),
     async (c) =>
       reportResponse(c, await attainment.attainment(c.get('session'), c.req.valid('query')), {
         filename: 'attainment.csv',
@@ -33,6 +33,9 @@ export function reportRoutes(deps: AppDeps) {
           { header: 'period', value: (r) => r.period },
           { header: 'dimension', value: (r) => r.dimension },
           { header: 'key', value: (r) => r.key },
+          { header: 'regionId', value: (r) => r.regionId },
+          { header: 'teamId', value: (r) => r.teamId },
+          { header: 'repId', value: (r) => r.repId },
           { header: 'currency', value: (r) => r.currency },
           { header: 'actual', value: (r) => r.actual },
           { header: 'base', value: (r) => r.base },
@@ -69,26 +72,32 @@ export function reportRoutes(deps: AppDeps) {
       }),
   );
 
+  type StaleRow = Awaited<ReturnType<typeof stale.staleDeals>>['items'][number];
+  const staleCsv = {
+    filename: 'stale-deals.csv',
+    rows: (b: { items: StaleRow[] }) => b.items,
+    columns: [
+      { header: 'dealId', value: (r) => r.dealId },
+      { header: 'title', value: (r) => r.title },
+      { header: 'customerId', value: (r) => r.customerId },
+      { header: 'stage', value: (r) => r.stage },
+      { header: 'stageEnteredAt', value: (r) => r.stageEnteredAt },
+      { header: 'daysInStage', value: (r) => r.daysInStage },
+      { header: 'ownerId', value: (r) => r.ownerId },
+      { header: 'teamId', value: (r) => r.teamId },
+      { header: 'regionId', value: (r) => r.regionId },
+      { header: 'amount', value: (r) => r.amount },
+      { header: 'currency', value: (r) => r.currency },
+    ],
+  } satisfies CsvForm<{ items: StaleRow[] }, StaleRow>;
   app.openapi(
-    route({ csv: true, method: 'get', path: '/reports/stale-deals', summary: 'Open deals with no stage change for at least `days` days, oldest first, within your scope (or a team/region in it). CSV with Accept: text/csv', tag, query: staleDealsQuery, response: staleDealsView, extraResponses: scoped }),
-    async (c) =>
-      reportResponse(c, await stale.staleDeals(c.get('session'), c.req.valid('query')), {
-        filename: 'stale-deals.csv',
-        rows: (b) => b.items,
-        columns: [
-          { header: 'dealId', value: (r) => r.dealId },
-          { header: 'title', value: (r) => r.title },
-          { header: 'customerId', value: (r) => r.customerId },
-          { header: 'stage', value: (r) => r.stage },
-          { header: 'stageEnteredAt', value: (r) => r.stageEnteredAt },
-          { header: 'daysInStage', value: (r) => r.daysInStage },
-          { header: 'ownerId', value: (r) => r.ownerId },
-          { header: 'teamId', value: (r) => r.teamId },
-          { header: 'regionId', value: (r) => r.regionId },
-          { header: 'amount', value: (r) => r.amount },
-          { header: 'currency', value: (r) => r.currency },
-        ],
-      }),
+    route({ csv: true, method: 'get', path: '/reports/stale-deals', summary: `Open deals with no stage change for at least \`days\` days, oldest first, within your scope (or a team/region in it). JSON pages with limit/cursor; CSV (Accept: text/csv) holds every matching deal up to ${STALE_EXPORT_CAP} rows (limit and cursor ignored), with X-Truncated: true when more matched`, tag, query: staleDealsQuery, response: staleDealsView, extraResponses: scoped }),
+    async (c) => {
+      const query = c.req.valid('query');
+      if (!wantsCsv(c)) return reportResponse(c, await stale.staleDeals(c.get('session'), query), staleCsv);
+      const all = await stale.allStaleDeals(c.get('session'), query);
+      return reportResponse(c, all, { ...staleCsv, headers: (b): Record<string, string> => (b.truncated ? { 'X-Truncated': 'true', 'X-Row-Cap': String(b.cap) } : {}) });
+    },
   );
 
   app.openapi(
