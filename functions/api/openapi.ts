@@ -18,6 +18,7 @@ const errors = {
   401: { description: 'Missing or invalid bearer token', content: { 'application/json': { schema: ErrorSchema } } },
   403: { description: 'Not allowed for your role', content: { 'application/json': { schema: ErrorSchema } } },
   404: { description: 'Not found, or outside your data scope', content: { 'application/json': { schema: ErrorSchema } } },
+  429: { description: 'Too many requests from you; `Retry-After` says in how many seconds to try again', content: { 'application/json': { schema: ErrorSchema } } },
 };
 
 interface RouteSpec<P, Q, B> {

@@ -58,6 +58,7 @@ const uploadRoute = (kind: ImportKind) =>
       403: { description: 'Your role may not import this', content: { 'application/json': { schema: ErrorSchema } } },
       413: { description: 'Larger than 20 MB', content: { 'application/json': { schema: ErrorSchema } } },
       415: { description: 'Not text/csv', content: { 'application/json': { schema: ErrorSchema } } },
+      429: { description: 'Too many requests (imports have a tighter limit in AWS); `Retry-After` when given', content: { 'application/json': { schema: ErrorSchema } } },
     },
   });
 
