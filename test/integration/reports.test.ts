@@ -25,6 +25,7 @@ let api: Awaited<ReturnType<typeof testApi>>;
 const stale: string[] = [];
 let company: any;
 let repTargets: any[];
+let eastTarget: any;
 
 async function customer(rep: string, tier: string) {
   return (await api.call('GET', `/customers?tier=${tier}`, { as: rep })).body.items[0].id as string;
@@ -84,13 +85,13 @@ beforeAll(async () => {
   // Targets for 2026: company → east 60 / south 40 → east's teams evenly → east-enterprise's reps evenly.
   company = (await api.call('POST', '/targets', { as: 'vp', body: { fiscalYear: 2026, amount: 12_000_000_000, tiers: { base: 12_000_000_000, sprint: 13_000_000_000, challenge: 15_000_000_000 } } })).body;
   const regions = await api.call('POST', `/targets/${company.id}/allocations`, { as: 'vp', body: { dimension: 'region', method: 'weights', weights: { east: 60, south: 40 } } });
-  const east = regions.body.children.find((c: any) => c.key === 'east');
+  const east = (eastTarget = regions.body.children.find((c: any) => c.key === 'east'));
   const teams = await api.call('POST', `/targets/${east.id}/allocations`, { as: 'vp', body: { dimension: 'team', method: 'even' } });
   const team = teams.body.children.find((c: any) => c.key === 'east-enterprise');
   repTargets = (await api.call('POST', `/targets/${team.id}/allocations`, { as: 'vp', body: { dimension: 'rep', method: 'even' } })).body.children;
   const order = await api.call('POST', `/customers/${await customer(MATE, 'C')}/orders`, { as: MATE, body: { amount: 700_000, date: '2026-06-28', productLineId: 'crm-suite' } });
   expect(order.status, JSON.stringify(order.body)).toBe(201);
-}, 120_000);
+}, 240_000);
 
 describe('GET /reports/win-loss', () => {
   it('counts won and lost deals, their amounts and lost reasons of the team, and the CSV holds the same figures', async () => {
@@ -200,6 +201,58 @@ describe('GET /reports/attainment', () => {
     expect(own.body.rows.map((r: any) => [r.key, r.actual])).toEqual([[REP, 1_000_000]]);
     expect((await api.call('GET', '/reports/attainment?period=2026&dimension=team', { as: REP })).body.rows).toEqual([]);
     expect((await api.call('GET', '/reports/attainment?period=26&dimension=rep', { as: REP })).body.error.fields).toHaveProperty('period');
+  });
+});
+
+describe('GET /reports/attainment?dimension=productLine', () => {
+  it('actual vs base, sprint and challenge per product-line target the caller may see, CSV = JSON', async () => {
+    // The company and the east region each decomposed along product lines (even split over the demo's lines).
+    const companyLines = await api.call('POST', `/targets/${company.id}/allocations`, { as: 'vp', body: { dimension: 'productLine', method: 'even' } });
+    const eastLines = await api.call('POST', `/targets/${eastTarget.id}/allocations`, { as: 'vp', body: { dimension: 'productLine', method: 'even' } });
+    expect([companyLines.status, eastLines.status], JSON.stringify([companyLines.body, eastLines.body])).toEqual([201, 201]);
+    expect(companyLines.body.children.length).toBeGreaterThan(1);
+    // By hand: every 2026 order is crm-suite and east's (REP's won 1,000,000, MATE's order 700,000, EC's won 600,000).
+    const actual = (key: string) => (key === 'crm-suite' ? 1_000_000 + 700_000 + 600_000 : 0);
+    const expected = (children: any[], regionId: string | null) =>
+      children.map((t: any) => ({ key: t.key, regionId, targetId: t.id, base: t.tiers.base, sprint: t.tiers.sprint, challenge: t.tiers.challenge, actual: actual(t.key) }));
+    const order = (rows: any[]) => [...rows].sort((a, b) => a.key.localeCompare(b.key) || String(a.regionId).localeCompare(String(b.regionId)));
+    const pick = (rows: any[]) => rows.map((r: any) => ({ key: r.key, regionId: r.regionId, targetId: r.targetId, base: r.base, sprint: r.sprint, challenge: r.challenge, actual: r.actual }));
+
+    const { json, rows } = await both('/reports/attainment?period=2026&dimension=productLine', 'vp');
+    expect(json.dimension).toBe('productLine');
+    expect(order(pick(json.rows))).toEqual(order([...expected(companyLines.body.children, null), ...expected(eastLines.body.children, 'east')]));
+    for (const r of json.rows) expect([r.attainmentBase, r.attainmentSprint, r.attainmentChallenge]).toEqual([r.actual / r.base, r.actual / r.sprint, r.actual / r.challenge]);
+    expect(json.rows.find((r: any) => r.key === 'crm-suite' && r.regionId === 'east').actual).toBe(2_300_000);
+    expect(rows.map((r) => [r.dimension, r.key, r.regionId, r.actual, r.base, r.sprint, r.challenge, r.attainmentBase])).toEqual(
+      json.rows.map((r: any) => ['productLine', r.key, cell(r.regionId), cell(r.actual), cell(r.base), cell(r.sprint), cell(r.challenge), cell(r.attainmentBase)]),
+    );
+
+    // Scope: east's director sees east's product lines only; south's director, a manager and a rep none of these.
+    const director = await api.call('GET', '/reports/attainment?period=2026&dimension=productLine', { as: 'director-east' });
+    expect(order(pick(director.body.rows))).toEqual(order(expected(eastLines.body.children, 'east')));
+    for (const who of ['director-south', MANAGER, REP]) expect((await api.call('GET', '/reports/attainment?period=2026&dimension=productLine', { as: who })).body.rows, who).toEqual([]);
+    // The year's product-line targets are not a quarter's.
+    expect((await api.call('GET', '/reports/attainment?period=2026-Q2&dimension=productLine', { as: 'vp' })).body.rows).toEqual([]);
+  });
+});
+
+describe('a refused report names itself', () => {
+  it.each([
+    ['funnel', ''],
+    ['stage-times', ''],
+    ['win-loss', ''],
+    ['stale-deals', '&days=5'],
+    ['churn', ''],
+  ])('%s', async (report, extra) => {
+    for (const [as, place] of [
+      [SOUTH, 'teamId=east-enterprise'],
+      [MANAGER, 'regionId=east'],
+    ]) {
+      const res = await api.call('GET', `/reports/${report}?${place}${extra}`, { as });
+      expect(res.status, JSON.stringify(res.body)).toBe(403);
+      expect(res.body.error.message).toContain(`${report} report`);
+      if (report !== 'funnel') expect(res.body.error.message).not.toContain('funnel');
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bottleneck, winLossReport } from '#shared/process/report-figures';
 import { csvText } from '#functions/api/csv';
+import { decodeCursor, encodeCursor } from '#shared/core/pagination';
 import { parse } from 'csv-parse/sync';
 
 describe('bottleneck', () => {
@@ -62,5 +63,25 @@ describe('csvText', () => {
       { title: "'@SUM(A1)", amount: '3' },
       { title: 'Plain', amount: '0' },
     ]);
+  });
+});
+
+describe('cursors: the one encoding every list uses', () => {
+  const key = { PK: 'AUDIT#x', SK: 'AUDIT#01', GSI1PK: 'ACTOR#u', GSI1SK: '2026-03-10T00:00:00.000Z#01' };
+  const shape = ['PK', 'SK', 'GSI1PK', 'GSI1SK'];
+  const partition = { attribute: 'GSI1PK', value: 'ACTOR#u' };
+
+  it('is URL-safe base64 of the last key and decodes back to it inside the range read', () => {
+    const cursor = encodeCursor(key)!;
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(decodeCursor(cursor, partition, shape, { attribute: 'GSI1SK', from: '2026-03-05#', to: '2026-03-20#~' })).toEqual(key);
+    expect(decodeCursor(cursor, partition, shape, { attribute: 'GSI1SK', prefix: '2026-03' })).toEqual(key);
+  });
+
+  it('a sort key outside the range or prefix read is refused as a 400 naming cursor', () => {
+    const cursor = encodeCursor(key)!;
+    for (const sort of [{ from: '2026-03-11#' }, { to: '2026-03-09#~' }, { prefix: '2026-04' }]) {
+      expect(() => decodeCursor(cursor, partition, shape, { attribute: 'GSI1SK', ...sort })).toThrow(expect.objectContaining({ status: 400, fields: { cursor: expect.any(String) } }));
+    }
   });
 });
