@@ -38,8 +38,8 @@ export const THROTTLE = {
   stage: { rateLimit: 100, burstLimit: 200 },
   imports: { rateLimit: 2, burstLimit: 5 },
 };
-/** The upload routes (functions/api/middleware.ts UPLOAD_ROUTES): own routes, so they can carry their own limit. */
-export const IMPORT_ROUTES = ['/imports/customers', '/imports/orders'];
+/** Every POST that starts an import (CSV in the body, or a signed upload and its start): own routes, own limit. */
+export const IMPORT_ROUTES = ['/imports/customers', '/imports/orders', '/imports/uploads', '/imports/uploads/{id}/start'];
 
 /** The HTTP API: Cognito JWT on every route but GET /health, one Lambda running the Hono app behind it. */
 export class Api extends Construct {

@@ -80,7 +80,7 @@ describe('HTTP API', () => {
     const others = routes.filter((route) => route.RouteKey !== 'GET /health');
     expect(others.map((route) => route.RouteKey).sort()).toEqual(
       // The CSV imports have routes of their own for their tighter throttle (test/infra/throttling.test.ts).
-      [...['DELETE', 'GET', 'PATCH', 'POST', 'PUT'].map((method) => `${method} /{proxy+}`), 'POST /imports/customers', 'POST /imports/orders'].sort(),
+      [...['DELETE', 'GET', 'PATCH', 'POST', 'PUT'].map((method) => `${method} /{proxy+}`), ...['customers', 'orders', 'uploads', 'uploads/{id}/start'].map((p) => `POST /imports/${p}`)].sort(),
     );
     for (const route of others) expect(route.AuthorizationType).toBe('JWT');
   });
