@@ -131,7 +131,7 @@ describe('kill -9 of the local stack with an approval, a churn recovery and two 
     first = await startStackProcess({ PENTAD_DATA_DIR: dataDir });
     call = stackClient(first);
     [approval, churn] = await Promise.all([pendingApproval(call), waitingChurnRecovery(call), teamCycleAwaitingAssessment(call)]);
-  }, 240_000);
+  }, 360_000);
 
   it('kill -9 while the company review is scoring; after the restart every execution resumes', async () => {
     ok(await call('POST', '/review-cycles', { as: 'admin', body: { period: QUARTER } }), 202);
@@ -142,7 +142,7 @@ describe('kill -9 of the local stack with an approval, a churn recovery and two 
     second = await startStackProcess({ PENTAD_DATA_DIR: dataDir });
     call = stackClient(second);
     expect(second.output()).toMatch(/4 execution\(s\) resumed/);
-  }, 180_000);
+  }, 300_000);
 
   it('the approval: still in the manager’s inbox; the decision completes it and frees the deal', async () => {
     expect(ok(await call('GET', '/approvals?inbox=mine', { as: APPROVAL.manager })).items.map((e: any) => e.approvalId)).toContain(approval.approvalId);
@@ -150,12 +150,12 @@ describe('kill -9 of the local stack with an approval, a churn recovery and two 
     const done = await eventually(async () => {
       const res = ok(await call('GET', `/approvals/${approval.approvalId}`, { as: APPROVAL.rep }));
       return res.status === 'APPROVED' && res;
-    }, 'APPROVED');
+    }, 'APPROVED', 30_000);
     expect(done.steps[0].decisions[0]).toMatchObject({ actorId: APPROVAL.manager, comment: 'After the restart' });
     const deal = ok(await call('GET', `/deals/${approval.dealId}`, { as: APPROVAL.rep }));
     expect(deal.lockedByApprovalId).toBeUndefined();
     expect(deal.approval.status).toBe('APPROVED');
-  });
+  }, 90_000);
 
   it('the churn recovery: the alert still waits with its plan and action; the outcome closes it and counts in the report', async () => {
     const alert = ok(await call('GET', `/churn/alerts/${churn.alertId}`, { as: CHURN.rep }));
@@ -171,14 +171,14 @@ describe('kill -9 of the local stack with an approval, a churn recovery and two 
     const closed = await eventually(async () => {
       const a = ok(await call('GET', `/churn/alerts/${churn.alertId}`, { as: CHURN.rep }));
       return a.status === 'closed' && a;
-    }, 'the alert closed');
+    }, 'the alert closed', 30_000);
     expect(closed).toMatchObject({ stage: 'closed', outcome: { outcome: 'recovered', reason: 'Service plan agreed', by: CHURN.rep } });
     expect(closed.actions.map((a: any) => a.type)).toEqual(['call', 'service_review']);
     expect(ok(await call('GET', `/customers/${churn.customerId}`, { as: CHURN.rep })).health.openAlertId).toBeUndefined();
     const report = ok(await call('GET', '/reports/churn', { as: CHURN.manager }));
     expect(report).toMatchObject({ closed: 1, outcomes: { recovered: 1, lost: 0, still_at_risk: 0 }, recoveryRate: 1 });
     expect(report.reasons.service).toBe(1);
-  });
+  }, 90_000);
 
   it('the team review: its scorecards still wait for the manager; assessed and acknowledged, the cycle closes', async () => {
     const cycle = await cyclesOf(call, TEAM_CYCLE, TEAM_MANAGER);
@@ -207,7 +207,7 @@ describe('kill -9 of the local stack with an approval, a churn recovery and two 
     // No target for the month: R1's order earns the base rate, 2 % of 1,000,000.
     expect([statements[0].revenue, statements[0].totals.payable]).toEqual([1_000_000, 20_000]);
     expect(await cardsOf(call, TEAM_CYCLE)).toHaveLength(3);
-  });
+  }, 90_000);
 
   it('the company review killed while scoring: every rep scored exactly once, and it runs to its close', async () => {
     const scored = await eventually(async () => {

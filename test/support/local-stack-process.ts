@@ -11,10 +11,10 @@ export interface RunningStack {
 }
 
 /**
- * Starts `infra/local/main.ts` exactly as `npm start` does, on a free port, and waits for its URL line (up to 2
+ * Starts `infra/local/main.ts` exactly as `npm start` does, on a free port, and waits for its URL line (up to 3
  * minutes: a first start seeds the demo, which on a loaded 2-core machine takes a while).
  */
-export async function startStackProcess(env: Record<string, string> = {}, startTimeoutMs = 120_000): Promise<RunningStack> {
+export async function startStackProcess(env: Record<string, string> = {}, startTimeoutMs = 180_000): Promise<RunningStack> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
     env: { ...process.env, PORT: String(port), ...env },
