@@ -47,7 +47,8 @@ export const notFoundHandler = (c: Context<AppEnv>) => c.json(errorBody('not_fou
 
 /** zod issues → {"fields": {"contacts.0.email": "Invalid email address", "foo": "Unknown field"}} */
 export function validationFields(error: ZodError): FieldErrors {
-  const fields: FieldErrors = {};
+  // No prototype: an unknown key named "__proto__" must be reported, not swallowed by the assignment.
+  const fields: FieldErrors = Object.create(null);
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) fields[[...issue.path, key].join('.')] = 'Unknown field';
@@ -58,11 +59,24 @@ export function validationFields(error: ZodError): FieldErrors {
   return fields;
 }
 
-export const validationHook = (result: { success: boolean; error?: ZodError; target?: string }, c: Context<AppEnv>) => {
+/** DynamoDB stores number magnitudes from 1e-130 to below 1e126; anything else would fail the write as a 500. */
+function unstorableNumbers(value: unknown, path: string[] = [], out: FieldErrors = Object.create(null)): FieldErrors {
+  if (typeof value === 'number') {
+    const magnitude = Math.abs(value);
+    if (magnitude !== 0 && (magnitude < 1e-130 || magnitude >= 1e126)) out[path.join('.') || '_'] = 'This number is too small or too large to store; round it';
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) unstorableNumbers(inner, [...path, key], out);
+  }
+  return out;
+}
+
+export const validationHook = (result: { success: boolean; error?: ZodError; target?: string; data?: unknown }, c: Context<AppEnv>) => {
+  const where = result.target === 'json' ? 'body' : result.target;
   if (!result.success && result.error) {
-    const where = result.target === 'json' ? 'body' : result.target;
     return c.json(errorBody('invalid_request', `The request ${where ?? 'input'} is not valid`, validationFields(result.error)), 400);
   }
+  const unstorable = result.success ? unstorableNumbers(result.data) : {};
+  if (Object.keys(unstorable).length) return c.json(errorBody('invalid_request', `The request ${where ?? 'input'} is not valid`, unstorable), 400);
 };
 
 /**

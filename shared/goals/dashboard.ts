@@ -15,7 +15,7 @@ import type { Tiers } from './allocation.ts';
 export const PERIOD = /^(\d{4})(?:-(Q[1-4])|-(0[1-9]|1[0-2]))?$/;
 export const SCOPE = /^(me|company|team:[^:\s]+|region:[^:\s]+)$/;
 
-export const dashboardQuery = z.object({
+export const dashboardQuery = z.strictObject({
   period: z.string().regex(PERIOD, 'YYYY, YYYY-Qn or YYYY-MM').openapi({ example: '2026-Q3' }),
   scope: z.string().regex(SCOPE, 'me, company, team:<id> or region:<id>').default('me').openapi({ example: 'team:east-enterprise' }),
 });
