@@ -5,8 +5,8 @@ import { build, buildSync, type BuildOptions } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The console's static files by URL path (no leading slash): index.html, console/app.js, console/app.css. */
-export type ConsoleFiles = Map<string, { body: string; type: string }>;
+/** The console's static files by URL path (no leading slash): index.html, favicon.ico, console/app.js, console/app.css. */
+export type ConsoleFiles = Map<string, { body: string | Uint8Array<ArrayBuffer>; type: string }>;
 
 const options = (minify: boolean): BuildOptions => ({
   entryPoints: [join(here, 'src/main.ts')],
@@ -24,6 +24,8 @@ const options = (minify: boolean): BuildOptions => ({
 function files(js: string): ConsoleFiles {
   const out: ConsoleFiles = new Map();
   out.set('index.html', { body: readFileSync(join(here, 'index.html'), 'utf8'), type: 'text/html; charset=utf-8' });
+  // Browsers ask for /favicon.ico on their own; without it every page load logs a 404.
+  out.set('favicon.ico', { body: new Uint8Array(readFileSync(join(here, 'favicon.ico'))), type: 'image/x-icon' });
   out.set('console/app.css', { body: readFileSync(join(here, 'styles.css'), 'utf8'), type: 'text/css; charset=utf-8' });
   out.set('console/app.js', { body: js, type: 'text/javascript; charset=utf-8' });
   return out;

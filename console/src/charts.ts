@@ -3,6 +3,7 @@ import { FunnelChart, GaugeChart, LineChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent, TitleComponent, LegendComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { getLang, money, t } from './i18n.ts';
+import { trendPoints } from './figures.ts';
 
 echarts.use([GaugeChart, LineChart, FunnelChart, GridComponent, TooltipComponent, TitleComponent, LegendComponent, CanvasRenderer]);
 
@@ -46,13 +47,14 @@ export function attainmentGauges(el: HTMLElement, attainment: { base: number; sp
   });
 }
 
-export function trendLine(el: HTMLElement, trend: { month: string; amount: number }[], currency: string) {
+/** Actuals per month; months after `thisMonth` (YYYY-MM) have no actual yet: null, so the line stops instead of dropping to 0. */
+export function trendLine(el: HTMLElement, trend: { month: string; amount: number }[], currency: string, thisMonth: string) {
   return chart(el, {
     grid: { left: 70, right: 16, top: 24, bottom: 30 },
-    tooltip: { trigger: 'axis', valueFormatter: (v: number) => money(v * 100, currency) },
+    tooltip: { trigger: 'axis', valueFormatter: (v: number | null) => (v === null || v === undefined ? '—' : money(v * 100, currency)) },
     xAxis: { type: 'category', data: trend.map((m) => m.month) },
     yAxis: { type: 'value', axisLabel: { formatter: (v: number) => new Intl.NumberFormat(getLang(), { notation: 'compact' }).format(v) } },
-    series: [{ type: 'line', smooth: true, areaStyle: { opacity: 0.15 }, data: trend.map((m) => m.amount / 100) }],
+    series: [{ type: 'line', smooth: true, areaStyle: { opacity: 0.15 }, data: trendPoints(trend, thisMonth) }],
   });
 }
 

@@ -1,3 +1,5 @@
+import { countDeals, stageName } from './figures.ts';
+
 /** zh-CN and en labels: one small dictionary, the choice kept in localStorage. */
 const en = {
   signIn: 'Sign in', signOut: 'Sign out', chooseUser: 'Choose a seeded user', signInAs: 'Sign in as', hostedUi: 'Sign in with your company account',
@@ -6,7 +8,7 @@ const en = {
   period: 'Period', scope: 'Scope', show: 'Show', actual: 'Actual', target: 'Target', pace: 'Pace', attainment: 'Attainment',
   base: 'Base', sprint: 'Sprint', challenge: 'Challenge', trend: 'Monthly trend', funnel: 'Funnel', noTarget: 'No target for this scope and period yet.',
   topReps: 'Top reps', pendingApprovals: 'Pending approvals', openChurn: 'Open churn alerts', winRate: 'Win rate',
-  stage: 'Stage', deals: 'deals', noDeals: 'No deals in this stage.', owner: 'Owner', amount: 'Amount', locked: 'Awaiting approval',
+  stage: 'Stage', noDeals: 'No deals in this stage.', owner: 'Owner', amount: 'Amount', locked: 'Awaiting approval',
   inbox: 'My inbox', myRequests: 'My requests', noInbox: 'Nothing waiting for your decision.', noRequests: 'You have not requested any approvals.',
   approve: 'Approve', reject: 'Reject', comment: 'Comment', history: 'History', requestedBy: 'Requested by', reason: 'Reason', because: 'Because',
   step: 'Step', due: 'Due', decided: 'Your decision was recorded.', selectApproval: 'Select an approval to see its steps and history.',
@@ -31,7 +33,7 @@ const zh: Record<Key, string> = {
   period: '期间', scope: '范围', show: '查看', actual: '实际', target: '目标', pace: '进度', attainment: '达成率',
   base: '保底', sprint: '冲刺', challenge: '挑战', trend: '月度趋势', funnel: '销售漏斗', noTarget: '该范围和期间暂无目标。',
   topReps: '销售排名', pendingApprovals: '待审批', openChurn: '流失预警', winRate: '赢单率',
-  stage: '阶段', deals: '个商机', noDeals: '此阶段没有商机。', owner: '负责人', amount: '金额', locked: '审批中',
+  stage: '阶段', noDeals: '此阶段没有商机。', owner: '负责人', amount: '金额', locked: '审批中',
   inbox: '我的待办', myRequests: '我的申请', noInbox: '没有等待您审批的事项。', noRequests: '您还没有提交审批申请。',
   approve: '批准', reject: '驳回', comment: '意见', history: '审批历史', requestedBy: '申请人', reason: '理由', because: '触发规则',
   step: '步骤', due: '截止', decided: '您的审批意见已记录。', selectApproval: '选择一个审批查看步骤和历史。',
@@ -67,5 +69,10 @@ export function money(minor: number | null | undefined, currency = 'CNY'): strin
   if (minor === null || minor === undefined) return '—';
   return new Intl.NumberFormat(lang, { style: 'currency', currency }).format(minor / 100);
 }
+/** A pipeline stage in the chosen language (the default stages by id; renamed or added ones as named). */
+export const stageLabel = (stage: { id: string; name?: string }) => stageName(stage, lang);
+/** "1 deal", "2 deals"; "1 个商机". */
+export const dealCount = (n: number) => countDeals(n, lang);
+
 export const pct = (ratio: number | null | undefined) => (ratio === null || ratio === undefined ? '—' : `${(ratio * 100).toFixed(1)}%`);
 export const date = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString(lang, { dateStyle: 'medium', timeStyle: 'short' }) : '—');

@@ -3,6 +3,7 @@ import { completeHostedUi, signInView } from './auth.ts';
 import { disposeCharts } from './charts.ts';
 import { errorBox, h } from './dom.ts';
 import { getLang, setLang, t } from './i18n.ts';
+import { forgetNames } from './people.ts';
 import { approvalsView } from './view-approvals.ts';
 import { dashboardView, pipelineView } from './view-dashboard.ts';
 import { customersView, followUpsView, leaderboardView, reviewsView } from './view-people.ts';
@@ -89,6 +90,7 @@ function banner(message: string | null) {
 
 function signOut(message: string | null = null) {
   setToken(null);
+  forgetNames();
   me = null;
   banner(message);
   void render();

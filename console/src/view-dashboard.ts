@@ -1,7 +1,8 @@
 import { api } from './api.ts';
 import { attainmentGauges, funnel, trendLine } from './charts.ts';
 import { badge, empty, h, section } from './dom.ts';
-import { money, pct, t } from './i18n.ts';
+import { dealCount, money, pct, stageLabel, t } from './i18n.ts';
+import { userNames } from './people.ts';
 import type { Me } from './main.ts';
 
 export function currentQuarter(now = new Date()) {
@@ -34,6 +35,7 @@ export async function dashboardView(me: Me, params: URLSearchParams): Promise<HT
 
   const d = await api('GET', `/dashboard?period=${encodeURIComponent(period)}&scope=${encodeURIComponent(scope)}`);
   const cur = d.currency as string;
+  const repNames = await userNames((d.topReps as { repId: string }[]).map((r) => r.repId));
   const kpis = h(
     'div',
     { class: 'kpis' },
@@ -58,18 +60,21 @@ export async function dashboardView(me: Me, params: URLSearchParams): Promise<HT
     h('h1', {}, `${t('dashboard')} · ${d.period.id}`),
     form,
     kpis,
-    h('div', { class: 'grid' }, section(t('attainment'), d.attainment ? [gaugeBox, tiers] : empty(t('noTarget'))), section(t('trend'), trendBox), section(t('funnel'), funnelBox), section(t('topReps'), topReps(d.topReps, cur))),
+    h('div', { class: 'grid' }, section(t('attainment'), d.attainment ? [gaugeBox, tiers] : empty(t('noTarget'))), section(t('trend'), trendBox), section(t('funnel'), funnelBox), section(t('topReps'), topReps(d.topReps, cur, repNames))),
   );
 
   // Charts draw once their boxes are in the document (ECharts needs a size): main.ts sends 'mount'.
   view.addEventListener('mount', async () => {
     if (d.attainment) attainmentGauges(gaugeBox, d.attainment);
-    trendLine(trendBox, d.trend, cur);
+    trendLine(trendBox, d.trend, cur, new Date().toISOString().slice(0, 7));
     try {
       const [from, to] = [d.period.from, d.period.to];
       const place = scope.startsWith('team:') ? `&teamId=${scope.slice(5)}` : scope.startsWith('region:') ? `&regionId=${scope.slice(7)}` : '';
       const report = await api('GET', `/reports/funnel?from=${from}&to=${to}${place}`);
-      funnel(funnelBox, report.stages.filter((s: any) => s.stage !== 'lost'));
+      const stages = report.stages.filter((s: any) => s.stage !== 'lost').map((s: any) => ({ id: s.stage as string, name: stageLabel({ id: s.stage, name: s.name }), entered: s.entered as number }));
+      funnel(funnelBox, stages);
+      // The same figures as text under the chart (a canvas says nothing to screen readers).
+      funnelBox.after(h('ol', { class: 'legend', 'data-testid': 'funnel-stages' }, stages.map((s: { id: string; name: string; entered: number }) => h('li', { 'data-stage': s.id }, `${s.name}: ${s.entered}`))));
     } catch (error) {
       funnelBox.replaceWith(h('p', { class: 'error' }, (error as Error).message));
     }
@@ -79,20 +84,21 @@ export async function dashboardView(me: Me, params: URLSearchParams): Promise<HT
 
 const kpi = (label: string, value: string, id: string) => h('div', { class: 'kpi' }, h('span', { class: 'muted' }, label), h('strong', { 'data-testid': `kpi-${id}` }, value));
 
-function topReps(list: { repId: string; amount: number }[], cur: string) {
+function topReps(list: { repId: string; amount: number }[], cur: string, names: Map<string, string>) {
   if (!list.length) return empty(t('empty'));
-  return h('ol', { class: 'list' }, list.map((r) => h('li', {}, r.repId, ' ', badge(money(r.amount, cur)))));
+  return h('ol', { class: 'list', 'data-testid': 'top-reps' }, list.map((r) => h('li', { 'data-rep': r.repId }, names.get(r.repId) ?? r.repId, ' ', badge(money(r.amount, cur)))));
 }
 
 export async function pipelineView(): Promise<HTMLElement> {
   const [pipeline, deals] = await Promise.all([api('GET', '/pipeline'), allDeals()]);
+  const owners = await userNames(deals.map((d) => d.ownerId));
   const columns = (pipeline.stages as { id: string; name: string; kind: string }[]).map((stage) => {
     const inStage = deals.filter((d) => d.stage === stage.id);
     const total = inStage.reduce((sum, d) => sum + d.amount, 0);
     return h(
       'section',
       { class: `column k-${stage.kind}`, 'data-stage': stage.id },
-      h('h2', {}, stage.name, ' ', badge(`${inStage.length} ${t('deals')}`)),
+      h('h2', {}, h('span', { 'data-testid': 'stage-name' }, stageLabel(stage)), ' ', badge(dealCount(inStage.length))),
       h('p', { class: 'muted' }, money(total, inStage[0]?.currency ?? 'CNY')),
       inStage.length
         ? inStage.map((d) =>
@@ -101,7 +107,7 @@ export async function pipelineView(): Promise<HTMLElement> {
               { class: 'deal', 'data-deal': d.id },
               h('strong', {}, d.title),
               h('span', {}, money(d.amount, d.currency)),
-              h('span', { class: 'muted' }, `${t('owner')}: ${d.ownerId}`),
+              h('span', { class: 'muted' }, `${t('owner')}: ${owners.get(d.ownerId) ?? d.ownerId}`),
               d.lockedByApprovalId ? badge(t('locked'), 's-pending') : d.approval ? h('span', { 'data-testid': 'deal-approval' }, `${t('approvals')}: `, badge(t(d.approval.status), `s-${String(d.approval.status).toLowerCase()}`)) : null,
             ),
           )

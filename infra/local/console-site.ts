@@ -5,7 +5,7 @@ import { BOOTSTRAP_ADMIN } from '#shared/org/bootstrap';
 type Fetch = (request: Request, ...rest: any[]) => Response | Promise<Response>;
 
 /**
- * The web console on the local stack, same origin as the API: `/`, `/console/*` and `/console-config.json`
+ * The web console on the local stack, same origin as the API: `/`, `/favicon.ico`, `/console/*` and `/console-config.json`
  * (stage local and the seeded users to sign in as); every other request goes to the API unchanged.
  */
 export async function withConsole(apiFetch: Fetch, options: { demo: boolean }): Promise<Fetch> {

@@ -84,7 +84,7 @@ beforeAll(async () => {
   const dashboard = await http('GET', `/dashboard?period=${quarter}&scope=team:east-enterprise`, MANAGER);
   expect(dashboard.attainment.base).toBeGreaterThan(0);
   expectedAttainment = `${(dashboard.attainment.base * 100).toFixed(1)}%`;
-}, 90_000);
+}, 240_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -107,10 +107,18 @@ describe('the web console in Chromium', () => {
     for (const chart of ['chart-attainment', 'chart-trend', 'chart-funnel']) {
       await expect.poll(async () => Math.max(0, ...(await drawnPixels(page, chart))), { message: `${chart} drew nothing` }).toBeGreaterThan(500);
     }
+    // Top reps by name (GET /users/{id}), not by id; the funnel's stages named beside the chart.
+    const repName = (await http('GET', `/users/${REP}`, MANAGER)).name as string;
+    expect(repName).not.toBe(REP);
+    await expect.poll(() => page.textContent(`[data-testid=top-reps] [data-rep="${REP}"]`)).toContain(repName);
+    await expect.poll(() => page.textContent('[data-testid=funnel-stages] [data-stage=lead]')).toMatch(/^Lead: \d+$/);
     await page.screenshot({ path: join(ARTIFACTS, 'console-dashboard-1280.png'), fullPage: true });
     await page.click('#lang');
     await expect.poll(() => page.textContent('main h1')).toContain('仪表盘');
     await page.waitForSelector('[data-testid=chart-attainment] canvas');
+    // zh-CN: the default pipeline's stage ids get their Chinese names.
+    await expect.poll(() => page.textContent('[data-testid=funnel-stages] [data-stage=lead]')).toMatch(/^线索: \d+$/);
+    expect(await page.textContent('[data-testid=funnel-stages] [data-stage=needs_analysis]')).toMatch(/^需求分析: /);
     await page.screenshot({ path: join(ARTIFACTS, 'console-dashboard-zh-1280.png'), fullPage: true });
     await page.click('#lang');
     await expect.poll(() => page.textContent('main h1')).toContain('Dashboard');
@@ -121,6 +129,13 @@ describe('the web console in Chromium', () => {
       await page.waitForFunction(() => document.querySelector('main h1') !== null && !document.querySelector('main')!.textContent!.includes('Loading…'));
       expect(await page.$$eval('main .error', (els) => els.map((e) => e.textContent)), screen).toEqual([]);
       if (screen === 'customers') expect(await page.textContent('[data-testid=customers]')).toContain('Jade Technologies 01');
+      if (screen === 'pipeline') {
+        // Stage names and counts as a person reads them: "1 deal", "2 deals", never "1 deals".
+        const inLead = ((await http('GET', '/deals?limit=100', MANAGER)).items as any[]).filter((d) => d.stage === 'lead').length;
+        expect(await page.textContent('[data-stage=lead] [data-testid=stage-name]')).toBe('Lead');
+        expect(await page.textContent('[data-stage=lead] h2 .badge')).toBe(inLead === 1 ? '1 deal' : `${inLead} deals`);
+        expect(await page.textContent('[data-deal] .muted')).toContain(repName);
+      }
     }
 
     // Approvals: open the inbox item, comment, approve.
@@ -154,7 +169,14 @@ describe('the web console in Chromium', () => {
     await repPage.screenshot({ path: join(ARTIFACTS, 'console-pipeline-phone.png'), fullPage: true });
     await phone.close();
     expect(failures).toEqual([]);
-  }, 60_000);
+  }, 120_000);
+
+  it('serves a favicon, so browsers get no 404 for it', async () => {
+    const res = await fetch(`${stack.url}/favicon.ico`);
+    expect([res.status, res.headers.get('content-type')]).toEqual([200, 'image/x-icon']);
+    expect([...new Uint8Array(await res.arrayBuffer()).slice(0, 4)]).toEqual([0, 0, 1, 0]);
+  });
+
   it('a manager assesses a scorecard from the reviews screen’s “To assess” list', async () => {
     const last = new Date(Date.UTC(year, now.getUTCMonth() - 1, 1));
     const period = `${last.getUTCFullYear()}-${String(last.getUTCMonth() + 1).padStart(2, '0')}`;
@@ -185,5 +207,5 @@ describe('the web console in Chromium', () => {
     const stored = (await http('GET', `/scorecards?userId=${REP}`, MANAGER)).items.find((c: any) => c.id === card.id);
     expect(stored).toMatchObject({ status: 'assessed', finalRating: Math.min(5, card.rating + 1), assessment: { by: MANAGER, comment: 'Strong month', ratingAdjustment: 1, goalsNextPeriod: ['Two new enterprise logos'] } });
     expect((await http('GET', '/scorecards?assessor=me', MANAGER)).items.map((c: any) => c.id)).not.toContain(card.id);
-  }, 60_000);
+  }, 120_000);
 });
