@@ -43,7 +43,7 @@ async function pendingApproval(call: Call) {
   const deal = ok(
     await call('POST', '/deals', {
       as: APPROVAL.rep,
-      body: { customerId: await firstCustomer(call, APPROVAL.rep), title: 'Harbor expansion', amount: 6_000_000, productLineId: 'analytics', expectedCloseDate: '2026-12-20', discountPct: 5, paymentTermsDays: 30 },
+      body: { customerId: await firstCustomer(call, APPROVAL.rep), title: 'Harbor expansion', amount: 6_000_000, productLineId: 'analytics', expectedCloseDate: new Date(now.getTime() + 30 * DAY).toISOString().slice(0, 10), discountPct: 5, paymentTermsDays: 30 },
     }),
     201,
   );
