@@ -1,4 +1,4 @@
-import { AppError, forbidden, invalid } from '#shared/core/errors';
+import { AppError, conflict, forbidden, invalid } from '#shared/core/errors';
 import { canAssignOwners, canSee, canWriteSalesRecords, hasRole, type Principal } from '#shared/core/principal';
 import type { CreateCustomer, Customer, PatchCustomer } from './schemas.ts';
 
@@ -15,6 +15,10 @@ export const customerScope = (customer: Pick<Customer, 'ownerId' | 'teamId' | 'r
   teamId: customer.teamId,
   regionId: customer.regionId,
 });
+
+/** A merged-away customer is a tombstone: its orders and deals live on the kept one, so it takes no more writes. */
+export const mergedAway = (customer: Pick<Customer, 'id' | 'mergedInto'>) =>
+  conflict('merged', `Customer ${customer.id} was merged into ${customer.mergedInto}; use that customer instead`, { customerId: `Merged into ${customer.mergedInto}` });
 
 export function assertCanWrite(principal: Principal): void {
   if (!canWriteSalesRecords(principal)) throw forbidden('Your role reads customers but does not change them');

@@ -11,7 +11,7 @@ import type { Page } from '#shared/core/pagination';
 import type { Session } from '#shared/core/session';
 import { transact, putIfVersion } from '#shared/core/write';
 import { staleVersion } from '#shared/org/service';
-import { applyPatch, assertCanAssign, assertCanWrite, assertTierChange, customerScope, newCustomer, type Owner } from './rules.ts';
+import { applyPatch, assertCanAssign, assertCanWrite, assertTierChange, customerScope, mergedAway, newCustomer, type Owner } from './rules.ts';
 import type { CreateCustomer, Customer, PatchCustomer } from './schemas.ts';
 import { assertTierFollowsGrade, regradeOnPatch } from './grading.ts';
 import { fromGradingPolicyItem, gradingPolicyStore } from './grading-policy.ts';
@@ -119,6 +119,7 @@ export function createCustomerService({ db, clock }: CustomerDeps) {
       const { principal, loaded, customer, newOwner, gradingPolicy } = await loadVisible(session, id, patch.ownerId, patch.creditRating !== undefined);
       assertCanWrite(principal);
       if (customer.status === 'archived') throw conflict('archived', 'An archived customer cannot be changed');
+      if (customer.status === 'merged') throw mergedAway(customer);
       if (customer.version !== expectedVersion) throw staleVersion(customer.version);
       assertTierChange(principal, patch.tier, customer.tier);
       assertTierFollowsGrade(customer, patch.tier);
@@ -132,6 +133,7 @@ export function createCustomerService({ db, clock }: CustomerDeps) {
       const { principal, loaded, customer } = await loadVisible(session, id);
       assertCanWrite(principal);
       if (customer.status === 'archived') throw conflict('already_archived', 'This customer is already archived');
+      if (customer.status === 'merged') throw mergedAway(customer);
       if (expectedVersion !== undefined && customer.version !== expectedVersion) throw staleVersion(customer.version);
       const archived: Customer = { ...customer, status: 'archived', version: customer.version + 1, updatedAt: clock.now().toISOString() };
       return saveVersion(principal, 'archive', customer, archived, loaded);

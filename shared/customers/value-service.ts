@@ -12,7 +12,7 @@ import type { TransactItem } from '#shared/core/write';
 import { staleVersion } from '#shared/org/service';
 import { transactRetrying } from '#shared/core/write';
 import type { Order } from '#shared/process/schemas';
-import { assertCanWrite, customerScope } from './rules.ts';
+import { assertCanWrite, customerScope, mergedAway } from './rules.ts';
 import { isGraded, regrade } from './grading.ts';
 import { fromGradingPolicyItem, gradingPolicyStore, type GradingPolicy, type StoredGradingPolicy } from './grading-policy.ts';
 import { bookOrder, customerAudit, readCustomerConsistently, tierChangeAudit, valueUpdate, withValue } from './value-store.ts';
@@ -135,6 +135,7 @@ export function createCustomerValueService({ db, clock }: ValueDeps) {
       const { principal, customer, policy, extra } = await loadVisible(session, customerId, [keys.productLine(input.productLineId)]);
       assertCanWrite(principal);
       if (customer.status === 'archived') throw conflict('archived', 'An archived customer takes no orders');
+      if (customer.status === 'merged') throw mergedAway(customer);
       if (!extra[0]) throw invalid('The product line does not exist', { productLineId: `No product line ${input.productLineId}` });
       const idempotency = idempotencyKey ? { principalId: principal.userId, key: idempotencyKey, request: { route: 'POST /customers/{id}/orders', customerId, input } } : undefined;
       return withIdempotency(db, idempotency, clock.now(), (record) =>
@@ -142,6 +143,7 @@ export function createCustomerValueService({ db, clock }: ValueDeps) {
           customer,
           true,
           (current) => {
+            if (current.status === 'merged') throw mergedAway(current); // merged while this order was on its way
             const now = clock.now().toISOString();
             const order = directOrder(input, current, newId(), principal.userId, now);
             const booking = bookOrder(db, { customer: current, order, policy, actorId: principal.userId, now });
