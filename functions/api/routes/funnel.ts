@@ -40,6 +40,8 @@ export function funnelRoutes(deps: AppDeps) {
           ...currencyColumns(body.stages as FunnelRow[], (r) => r.amount),
           { header: 'exitsToNext', value: (r) => r.exitsToNext },
           { header: 'conversion', value: (r) => r.conversion },
+          // The win rate (won ÷ won + lost) rides on the won row, as in the win-loss CSV.
+          { header: 'winRate', value: (r) => (r.stage === 'won' ? body.winRate : null) },
         ] satisfies CsvColumn<FunnelRow>[],
       }),
   );
