@@ -104,7 +104,12 @@ export function createApprovalService({ db, clock, engine }: ApprovalDeps) {
       const { principal, deal } = facts;
       if (!canWriteSalesRecords(principal)) throw forbidden('Your role cannot request approvals');
       if (CLOSED_STAGES.has(deal.stage)) throw conflict('deal_closed', `The deal is ${deal.stage}`);
-      if (deal.lockedByApprovalId) throw conflict('deal_locked', `The deal is locked by pending approval ${deal.lockedByApprovalId}`);
+      if (deal.lockedByApprovalId) {
+        // A crash between the approval's write and its start would leave the deal locked with nothing running:
+        // starting the workflow again by its name is a no-op when it runs, and heals it when it never started.
+        await engine.startExecution({ workflow: 'approval', name: deal.lockedByApprovalId, input: { approvalId: deal.lockedByApprovalId } });
+        throw conflict('deal_locked', `The deal is locked by pending approval ${deal.lockedByApprovalId}`);
+      }
       if (facts.required.length === 0) throw conflict('approval_not_required', 'The approval policy needs no approval for this deal as it stands');
       const chain = await resolveChain(facts, principal.userId);
       const empty = facts.required.find((_, i) => chain[i]!.length === 0);

@@ -90,8 +90,14 @@ export function createReviewService({ db, clock, engine }: { db: Db; clock: Cloc
       if (periodDays(input.period).to >= clock.now().toISOString().slice(0, 10)) throw invalid('The period has not ended', { period: 'Review a period that has ended' });
       const stored = await reviewPolicyStore.load(db);
       const id = cycleIdOf(input.period, input.teamId);
-      const failed = await getCycle(db, id);
-      if (failed?.status === 'failed') return restart(failed);
+      const existing = await getCycle(db, id);
+      if (existing?.status === 'failed') return restart(existing);
+      // Open but possibly never started (a crash between the write and the start): starting its execution again by
+      // name is a no-op when it runs, and heals it when it did not. The caller still learns the cycle exists.
+      if (existing?.status === 'open') {
+        await engine.startExecution({ workflow: 'performance-review', name: existing.executionName, input: { cycleId: id, scheduledAt: null, cadence: null } });
+        throw conflict('cycle_exists', `Cycle ${id} already exists; GET /review-cycles/${id}`);
+      }
       const cycle: ReviewCycle = {
         id, period: input.period, ...(input.teamId ? { teamId: input.teamId } : {}), status: 'open', executionName: id, startedBy: principal.userId, policyVersion: stored.version,
         reps: 0, scored: 0, assessed: 0, acknowledged: 0, escalated: 0, badges: [], suggestions: [], improvementPlans: 0, createdAt: clock.now().toISOString(),
