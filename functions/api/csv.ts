@@ -23,11 +23,28 @@ export function currencyColumns<R>(rows: R[], amounts: (row: R) => Record<string
   return currencies.map((currency) => ({ header: `${prefix}_${currency}`, value: (row: R) => amounts(row)[currency] ?? 0 }));
 }
 
-/** True when the caller asked for CSV (`Accept: text/csv`, alone or among other types). */
-export const wantsCsv = (c: Context) =>
-  (c.req.header('accept') ?? '')
-    .split(',')
-    .some((part) => part.split(';')[0]!.trim().toLowerCase() === 'text/csv');
+/**
+ * True when an Accept header asks for CSV: text/csv listed with a quality above 0 and not below application/json's
+ * (`application/json, text/csv;q=0.5` keeps JSON; `text/csv;q=0` refuses CSV).
+ */
+export function acceptsCsv(accept: string): boolean {
+  const quality = (type: string) => {
+    let best: number | undefined;
+    for (const part of accept.split(',')) {
+      const [name, ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+      if (name !== type) continue;
+      const q = params.find((p) => p.startsWith('q='));
+      const value = q ? Number(q.slice(2)) : 1;
+      best = Math.max(best ?? 0, Number.isFinite(value) ? value : 0);
+    }
+    return best;
+  };
+  const csv = quality('text/csv');
+  return csv !== undefined && csv > 0 && csv >= (quality('application/json') ?? 0);
+}
+
+/** True when the caller asked for CSV (`Accept: text/csv`, alone or preferred among other types). */
+export const wantsCsv = (c: Context) => acceptsCsv(c.req.header('accept') ?? '');
 
 /** A text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is kept as text with a leading apostrophe. */
 const inert = (cell: string | number | boolean) => (typeof cell === 'string' && /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
