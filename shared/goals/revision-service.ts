@@ -55,7 +55,11 @@ export function createRevisionService({ db, clock, engine }: RevisionDeps) {
       const { node, path, subtree } = await readLineage(db, pointer);
       if (!node) throw notFound(`Target ${targetId}`);
       const locked = [node, ...path, ...subtree].find((n) => n.lockedByApprovalId);
-      if (locked) throw conflict('revision_pending', `A revision of ${locked.dimension} ${locked.key} awaits approval ${locked.lockedByApprovalId}; wait for it or recall it`);
+      if (locked) {
+        // As for deals: a revision whose approval never started (a crash after its write) is started by the next request.
+        await engine.startExecution({ workflow: 'approval', name: locked.lockedByApprovalId!, input: { approvalId: locked.lockedByApprovalId } });
+        throw conflict('revision_pending', `A revision of ${locked.dimension} ${locked.key} awaits approval ${locked.lockedByApprovalId}; wait for it or recall it`);
+      }
       if (input.newAmount === node.amount) throw invalid('The new amount equals the current one', { newAmount: `Already ${node.amount}` });
       const when = effectiveFromProblem(node, input.effectiveFrom);
       if (when) throw invalid(when, { effectiveFrom: when });
