@@ -41,7 +41,8 @@ let serial = 0;
 const uniq = (p: string) => `${p}-${Date.now().toString(36)}-${(serial++).toString(36)}`;
 const soon = () => new Date(Date.now() + 2 * DAY).toISOString();
 
-const pol = (path: string): Expectation => ({ access: access.adminOnly, body: undefined, ifMatchFrom: () => path });
+/** An admin-only PUT of a versioned document: If-Match from its GET. */
+const adminPut = (path: string): Expectation => ({ access: access.adminOnly, ifMatchFrom: () => path });
 
 /** The body of a policy PUT: the policy in force, sent back unchanged. */
 async function policyBody(api: Api, path: string) {
@@ -56,7 +57,7 @@ export function expectations(): Record<string, Expectation> {
   const userPath = (c: Ctx) => `/users/${owner(c)}`;
   const targetPath = (c: Ctx) => `/targets/${c.fx.target[o(c)]}`;
   const collabPath = (c: Ctx) => `/collab-requests/${c.fx.collab[o(c)]}`;
-  const policy = (path: string): Expectation => ({ ...pol(path), body: (c) => policyBody(c.api, path) });
+  const policy = (path: string): Expectation => ({ ...adminPut(path), body: (c) => policyBody(c.api, path) });
 
   return {
     'GET /health': { access: access.public },
@@ -94,7 +95,7 @@ export function expectations(): Record<string, Expectation> {
     },
     'GET /pipeline': { access: access.signedIn },
     'PUT /pipeline': {
-      ...pol('/pipeline'),
+      ...adminPut('/pipeline'),
       body: async (c) => ({ stages: ((await c.api.call('GET', '/pipeline', { as: 'admin' })).body.stages as any[]).map(({ id, name, probability, requires }) => ({ id, name, probability, requires })) }),
     },
     'GET /customers/{id}/orders': { access: access.scopedRead, path: (c) => `/customers/${customer(c)}/orders` },
