@@ -14,15 +14,17 @@ import { computeGrade } from '#shared/customers/grading';
 import { fromGradingPolicyItem, gradingPolicyStore } from '#shared/customers/grading-policy';
 import { foldOrder } from '#shared/customers/stats';
 import { customerAudit, valueUpdate, withValue } from '#shared/customers/value-store';
-import type { Order } from '#shared/process/schemas';
+import type { Deal, Order } from '#shared/process/schemas';
+import { dealScope } from '#shared/process/rules';
+import { auditPut } from '#shared/core/audit';
 import { pairItem, toPair, type DuplicatePair } from './duplicates.ts';
 import { dealRefsOf, moveDeal } from './deal-refs.ts';
 import { assertCanMerge, closeEach, closeObsolete, obsoleteReason, openPairsOf } from './pairs.ts';
 
 /** Items per move transaction: two per order (delete + put), well under the 100-action limit. */
 const MOVES_PER_TRANSACTION = 45;
-/** Deals per move transaction: three items each (the deal, and its reference deleted and put under the kept customer). */
-const DEALS_PER_TRANSACTION = 30;
+/** Deals per move transaction: four items each (the deal, its reference deleted and put under the kept customer, its audit entry). */
+const DEALS_PER_TRANSACTION = 25;
 /** The last transaction's size limit: the merged-away customer's other open pairs close in it while they fit, the rest right after. */
 const MAX_TRANSACTION_ITEMS = 100;
 
@@ -70,7 +72,15 @@ export async function mergePair(deps: { db: Db; clock: Clock }, session: Session
   const deals = await dealRefsOf(db, otherId);
   for (let i = 0; i < deals.length; i += DEALS_PER_TRANSACTION) {
     const at = clock.now().toISOString();
-    await transact(db, deals.slice(i, i + DEALS_PER_TRANSACTION).flatMap((ref) => moveDeal(db, ref, keepId, at)), () => conflict('merge_conflict', 'A deal changed during the merge; send the merge again'));
+    const chunk = deals.slice(i, i + DEALS_PER_TRANSACTION);
+    // Read for the audit entry's scope: the deal's own trail shows the customer it was moved from.
+    const { items: moved } = await session.load(chunk.map((ref) => keys.deal(ref.dealId)));
+    const writes = chunk.flatMap((ref, n) => {
+      const deal = moved[n] && fromItem<Deal>(moved[n]);
+      const audit = deal && auditPut(db, { entityType: 'deal', entityId: ref.dealId, action: 'customer_merged', actorId: principal.userId, at, before: { customerId: ref.customerId }, after: { customerId: keepId }, scope: dealScope(deal) });
+      return [...moveDeal(db, ref, keepId, at), ...(audit ? [audit] : [])];
+    });
+    await transact(db, writes, () => conflict('merge_conflict', 'A deal changed during the merge; send the merge again'));
   }
 
   const now = clock.now().toISOString();

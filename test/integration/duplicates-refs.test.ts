@@ -58,6 +58,9 @@ describe('merge moves the deals found through the customer deal references', () 
     for (const deal of dupDeals) {
       expect(await readDeal(deal.id)).toMatchObject({ customerId: kept.body.id, mergedFromCustomerId: dup.body.id, version: deal.version + 1 });
       expect((await api.call('GET', `/deals/${deal.id}`, { as: REP })).body).toMatchObject({ customerId: kept.body.id });
+      // The deal's own trail tells who moved it from which customer.
+      const trail = await api.call('GET', `/audit?entityType=deal&entityId=${deal.id}`, { as: REP });
+      expect(trail.body.items[0]).toMatchObject({ action: 'customer_merged', actorId: MANAGER, changes: [{ field: 'customerId', before: dup.body.id, after: kept.body.id }] });
     }
     expect(await dealRefIds(kept.body.id)).toEqual(dupDeals.map((d) => d.id).sort());
     expect(await dealRefIds(dup.body.id)).toEqual([]);
