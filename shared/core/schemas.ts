@@ -1,5 +1,19 @@
 import { z } from 'zod';
 
+/**
+ * Plainer messages than zod's defaults for the two commonest mistakes: a field left out ("Required" instead of
+ * "expected string, received undefined") and a query number that is missing or not a number (coerced to NaN).
+ * Set once here, where every schema module starts, so the API and the CSV imports say the same.
+ */
+z.config({
+  customError: (issue) => {
+    if (issue.code !== 'invalid_type') return undefined;
+    if (issue.input === undefined) return 'Required';
+    if (issue.expected === 'number' && Number.isNaN(issue.input)) return 'Required: a number';
+    return undefined;
+  },
+});
+
 /** Field shapes every area shares; caps keep strings and arrays bounded. */
 export const slugId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'Use 1–63 lowercase letters, digits or dashes');
 /** Server ids are ULIDs; seeded and admin-chosen ids are slugs. Either way: short and URL-safe. */

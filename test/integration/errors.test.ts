@@ -94,3 +94,16 @@ describe('system routes', () => {
     expect(docs.body).toContain('/customers/{id}');
   });
 });
+
+describe('plain messages for the commonest mistakes', () => {
+  it('a field left out says Required; a missing or non-numeric number in the query says so', async () => {
+    const missing = await api.call('POST', '/customers', { as: REP, body: {} });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.fields).toEqual({ name: 'Required' });
+    const noDays = await api.call('GET', '/reports/stale-deals', { as: REP });
+    expect(noDays.status).toBe(400);
+    expect(noDays.body.error.fields.days).toBe('Required: a number');
+    const wrongType = await api.call('POST', '/customers', { as: REP, body: { name: 42 } });
+    expect(wrongType.body.error.fields.name).toMatch(/expected string, received number/);
+  });
+});
