@@ -42,7 +42,7 @@ export interface UploadDeps {
  */
 export function createUploadService({ db, clock, uploads, imports }: UploadDeps) {
   return {
-    async create(session: Session, kind: ImportKind): Promise<Upload & { upload: SignedUpload; maxBytes: number }> {
+    async create(session: Session, kind: ImportKind): Promise<Omit<Upload, 'key'> & { upload: SignedUpload; maxBytes: number }> {
       const { principal } = await session.load();
       if (!hasRole(principal, ...IMPORTERS[kind])) throw forbidden(`Importing ${kind} takes one of the roles ${IMPORTERS[kind].join(', ')}`);
       const now = clock.now();
@@ -63,7 +63,9 @@ export function createUploadService({ db, clock, uploads, imports }: UploadDeps)
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );
-      return { ...upload, upload: signed, maxBytes: IMPORT_FILE_MAX_BYTES };
+      // The storage key is the server's business: the client has the URL.
+      const { key: _key, ...shown } = upload;
+      return { ...shown, upload: signed, maxBytes: IMPORT_FILE_MAX_BYTES };
     },
 
     /** Reads the uploaded file and starts its import; an upload starts one import (a second start is a 409 naming it). */

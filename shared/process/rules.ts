@@ -34,6 +34,7 @@ export function dealPlacement(owner: Owner, fallbackRegionId: string): Placement
 /** A deal may be opened only on an active customer the caller sees; others read as absent. */
 export function assertCustomerUsable(customer: Customer | undefined, visible: boolean, customerId: string): Customer {
   if (!customer || !visible) throw invalid('The customer does not exist', { customerId: `No customer ${customerId}` });
+  if (customer.status === 'merged') throw conflict('merged', `Customer ${customerId} was merged into ${customer.mergedInto}; open the deal on that customer`, { customerId: `Merged into ${customer.mergedInto}` });
   if (customer.status !== 'active') throw conflict('customer_archived', `Customer ${customerId} is archived; restore it before opening deals`, { customerId: 'Archived' });
   return customer;
 }

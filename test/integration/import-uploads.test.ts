@@ -34,6 +34,7 @@ describe('imports from an uploaded file (how files beyond the API body limit arr
   it('uploads the CSV to a signed URL, starts the import from it once, and the file is gone afterwards', async () => {
     const upload = await uploadFile(file);
     expect(upload).toMatchObject({ kind: 'customers', createdBy: MANAGER, maxBytes: 20 * 1024 * 1024, upload: { method: 'PUT', headers: { 'content-type': 'text/csv' } } });
+    expect(upload).not.toHaveProperty('key');
     const started = await api.call('POST', `/imports/uploads/${upload.id}/start`, { as: MANAGER });
     expect(started.status, JSON.stringify(started.body)).toBe(202);
     expect(started.headers.get('location')).toBe(`/imports/${started.body.id}`);

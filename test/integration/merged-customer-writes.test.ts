@@ -44,6 +44,10 @@ describe('a customer merged into another takes no more writes', () => {
     expect(archive.status).toBe(409);
     expect(archive.body).toMatchObject({ error: { code: 'merged' } });
 
+    const deal = await api.call('POST', '/deals', { as: rep, body: { customerId: gone.id, title: 'On the tombstone', amount: 100_000, productLineId: 'crm-suite', expectedCloseDate: '2026-12-31' } });
+    expect(deal.status).toBe(409);
+    expect(deal.body).toMatchObject({ error: { code: 'merged', fields: { customerId: `Merged into ${keepId}` } } });
+
     // Still merged, no order on either side, the kept customer still takes orders.
     const after: any = await api.call('GET', `/customers/${gone.id}`, { as: manager });
     expect(after.body).toMatchObject({ status: 'merged', mergedInto: keepId, version: gone.version });
