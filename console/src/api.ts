@@ -9,7 +9,7 @@ export interface ConsoleConfig {
 }
 
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string, readonly code?: string) {
+  constructor(readonly status: number, message: string, readonly code?: string, readonly fields?: Record<string, string>) {
     super(message);
   }
 }
@@ -37,7 +37,7 @@ export async function api<T = any>(method: string, path: string, body?: unknown)
     const err = json?.error;
     if (res.status === 401) throw new ApiError(401, t('errorAuth'), err?.code);
     if (res.status === 403) throw new ApiError(403, `${t('errorForbidden')}${err?.message ? ` (${err.message})` : ''}`, err?.code);
-    throw new ApiError(res.status, `${t('error')} (${res.status}): ${err?.message ?? res.statusText}`, err?.code);
+    throw new ApiError(res.status, `${t('error')} (${res.status}): ${err?.message ?? res.statusText}`, err?.code, err?.fields);
   }
   return json as T;
 }

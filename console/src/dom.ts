@@ -1,3 +1,4 @@
+import { fieldLines } from './figures.ts';
 import { t } from './i18n.ts';
 
 type Child = Node | string | number | null | undefined | false;
@@ -40,7 +41,14 @@ export function table(headers: string[], rows: Child[][], emptyMessage: string, 
 export const badge = (text: string, kind = '') => h('span', { class: `badge ${kind}` }, text);
 export const statusBadge = (status: string) => badge(t(status), `s-${status.toLowerCase()}`);
 
-/** Shows an error where the view would be, with a retry. */
+/** Shows an error where the view would be: the message, each invalid field (field: message), and a retry on its own line. */
 export function errorBox(error: unknown, retry?: () => void): HTMLElement {
-  return h('div', { class: 'error', role: 'alert' }, (error as Error).message ?? String(error), retry ? h('button', { type: 'button', onclick: retry }, t('retry')) : null);
+  const lines = fieldLines((error as { fields?: Record<string, string> }).fields);
+  return h(
+    'div',
+    { class: 'error', role: 'alert' },
+    h('p', {}, (error as Error).message ?? String(error)),
+    lines.length ? h('ul', { class: 'fields', 'data-testid': 'error-fields' }, lines.map((l) => h('li', {}, l))) : null,
+    retry ? h('p', {}, h('button', { type: 'button', onclick: retry }, t('retry'))) : null,
+  );
 }

@@ -1,4 +1,4 @@
-import { countDeals, stageName } from './figures.ts';
+import { countDeals, enumLabel, scopeName, stageName } from './figures.ts';
 
 /** zh-CN and en labels: one small dictionary, the choice kept in localStorage. */
 const en = {
@@ -23,6 +23,8 @@ const en = {
   noNotifications: 'No notifications.', unread: 'unread', loading: 'Loading…', retry: 'Retry', empty: '—',
   errorNetwork: 'The API could not be reached. Check that Pentad is running.', errorAuth: 'Your session has ended; please sign in again.',
   errorForbidden: 'You are not allowed to see this.', error: 'Something went wrong',
+  noActuals: 'No one in this scope has booked an order in this period yet.',
+  noLeaderValues: 'Nobody has a value for this metric in this period — for attainment, no targets are set for the period yet.',
 };
 type Key = keyof typeof en;
 
@@ -48,6 +50,8 @@ const zh: Record<Key, string> = {
   noNotifications: '没有通知。', unread: '未读', loading: '加载中…', retry: '重试', empty: '—',
   errorNetwork: '无法连接 API，请确认 Pentad 正在运行。', errorAuth: '会话已结束，请重新登录。',
   errorForbidden: '您无权查看此内容。', error: '出错了',
+  noActuals: '此范围内本期间还没有人录入订单。',
+  noLeaderValues: '本期间此指标暂无数值——达成率需要先为该期间设定目标。',
 };
 
 export type Lang = 'en' | 'zh-CN';
@@ -71,6 +75,10 @@ export function money(minor: number | null | undefined, currency = 'CNY'): strin
 }
 /** A pipeline stage in the chosen language (the default stages by id; renamed or added ones as named). */
 export const stageLabel = (stage: { id: string; name?: string }) => stageName(stage, lang);
+/** A role, metric, intent level, health band or churn stage in the chosen language. */
+export const label = (kind: Parameters<typeof enumLabel>[0], value: string) => enumLabel(kind, value, lang);
+/** "Me", "Team: East Enterprise", "Company"; "我", "团队: …", "全公司". */
+export const scopeLabel = (scope: string, names: Map<string, string>) => scopeName(scope, names, lang);
 /** "1 deal", "2 deals"; "1 个商机". */
 export const dealCount = (n: number) => countDeals(n, lang);
 

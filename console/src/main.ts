@@ -2,7 +2,7 @@ import { api, ApiError, getToken, setApiBase, setToken, type ConsoleConfig } fro
 import { completeHostedUi, signInView } from './auth.ts';
 import { disposeCharts } from './charts.ts';
 import { errorBox, h } from './dom.ts';
-import { getLang, setLang, t } from './i18n.ts';
+import { getLang, label, setLang, t } from './i18n.ts';
 import { forgetNames } from './people.ts';
 import { approvalsView } from './view-approvals.ts';
 import { dashboardView, pipelineView } from './view-dashboard.ts';
@@ -33,7 +33,7 @@ function route(): { screen: Screen; params: URLSearchParams } {
 function renderChrome() {
   const { screen } = route();
   $('nav').replaceChildren(...(me ? screens.map((s) => h('a', { href: `#/${s}`, class: s === screen ? 'current' : '', 'data-nav': s }, t(s))) : []));
-  $('who').textContent = me ? `${me.name} · ${me.roles.join(', ')}` : '';
+  $('who').textContent = me ? `${me.name} · ${me.roles.map((r) => label('role', r)).join(', ')}` : '';
   $('lang').textContent = getLang() === 'en' ? '中文' : 'English';
   const out = $('signout') as HTMLButtonElement;
   out.hidden = !me;

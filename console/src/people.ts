@@ -35,8 +35,19 @@ export async function userNames(ids: string[]): Promise<Map<string, string>> {
   return new Map(distinct.map((id, i) => [id, names[i]!]));
 }
 
+/** Team names by id (GET /teams, once per sign-in); a failed call leaves ids as they are. */
+let teams: Promise<Map<string, string>> | null = null;
+export function teamNames(): Promise<Map<string, string>> {
+  teams ??= api<{ items: { id: string; name?: string }[] }>('GET', '/teams?limit=100').then(
+    (res) => new Map(res.items.map((x) => [x.id, x.name || x.id])),
+    () => new Map<string, string>(),
+  );
+  return teams;
+}
+
 /** Forget names on sign-out, so the next person's scope decides what they see. */
 export function forgetNames() {
   directory = null;
+  teams = null;
   single.clear();
 }

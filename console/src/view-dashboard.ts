@@ -1,8 +1,8 @@
 import { api } from './api.ts';
 import { attainmentGauges, funnel, trendLine } from './charts.ts';
 import { badge, empty, h, section } from './dom.ts';
-import { dealCount, money, pct, stageLabel, t } from './i18n.ts';
-import { userNames } from './people.ts';
+import { dealCount, money, pct, scopeLabel, stageLabel, t } from './i18n.ts';
+import { teamNames, userNames } from './people.ts';
 import type { Me } from './main.ts';
 
 export function currentQuarter(now = new Date()) {
@@ -19,12 +19,17 @@ export function scopesFor(me: Me): string[] {
   return scopes;
 }
 
+/** The period control the dashboard and the leaderboard share: a quarter (2026-Q2), a month (2026-05) or a year. */
+export const periodField = (period: string) =>
+  h('input', { name: 'period', value: period, pattern: '\\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?', size: 9, 'aria-label': t('period') }) as HTMLInputElement;
+
 export async function dashboardView(me: Me, params: URLSearchParams): Promise<HTMLElement> {
   const scopes = scopesFor(me);
   const period = params.get('period') ?? currentQuarter();
   const scope = params.get('scope') ?? scopes[scopes.length - 1]!;
-  const periodInput = h('input', { name: 'period', value: period, pattern: '\\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?', size: 9, 'aria-label': t('period') }) as HTMLInputElement;
-  const scopeSelect = h('select', { name: 'scope', 'aria-label': t('scope') }, scopes.map((s) => h('option', { value: s, selected: s === scope }, s))) as HTMLSelectElement;
+  const periodInput = periodField(period);
+  const teams = await teamNames();
+  const scopeSelect = h('select', { name: 'scope', 'aria-label': t('scope'), 'data-testid': 'scope' }, scopes.map((s) => h('option', { value: s, selected: s === scope }, scopeLabel(s, teams)))) as HTMLSelectElement;
   const form = h(
     'form',
     { class: 'filters', onsubmit: (e: Event) => (e.preventDefault(), (location.hash = `#/dashboard?period=${encodeURIComponent(periodInput.value)}&scope=${encodeURIComponent(scopeSelect.value)}`)) },
@@ -85,7 +90,7 @@ export async function dashboardView(me: Me, params: URLSearchParams): Promise<HT
 const kpi = (label: string, value: string, id: string) => h('div', { class: 'kpi' }, h('span', { class: 'muted' }, label), h('strong', { 'data-testid': `kpi-${id}` }, value));
 
 function topReps(list: { repId: string; amount: number }[], cur: string, names: Map<string, string>) {
-  if (!list.length) return empty(t('empty'));
+  if (!list.length) return empty(t('noActuals'));
   return h('ol', { class: 'list', 'data-testid': 'top-reps' }, list.map((r) => h('li', { 'data-rep': r.repId }, names.get(r.repId) ?? r.repId, ' ', badge(money(r.amount, cur)))));
 }
 

@@ -1,7 +1,8 @@
 import { api } from './api.ts';
 import { badge, empty, errorBox, h, section, table } from './dom.ts';
-import { date, money, pct, t } from './i18n.ts';
-import { currentQuarter, scopesFor } from './view-dashboard.ts';
+import { date, label, money, pct, scopeLabel, t } from './i18n.ts';
+import { teamNames, userNames } from './people.ts';
+import { currentQuarter, periodField, scopesFor } from './view-dashboard.ts';
 import type { Me } from './main.ts';
 
 const isLead = (me: Me) => me.roles.some((r) => r !== 'rep');
@@ -10,12 +11,13 @@ const isLead = (me: Me) => me.roles.some((r) => r !== 'rep');
 export async function customersView(): Promise<HTMLElement> {
   const [customers, alerts] = await Promise.all([api('GET', '/customers?limit=100'), api('GET', '/churn/alerts?status=open&limit=100')]);
   const names = new Map<string, string>(customers.items.map((c: any) => [c.id, c.name]));
+  const people = await userNames([...customers.items.map((c: any) => c.ownerId), ...alerts.items.flatMap((a: any) => a.assigneeIds)]);
   const health = (c: any) => {
     const band = c.health?.band ?? c.health?.level;
-    return band ? badge(String(band), `h-${String(band).toLowerCase()}`) : '—';
+    return band ? badge(label('band', String(band)), `h-${String(band).toLowerCase()}`) : '—';
   };
-  const rows = customers.items.map((c: any) => [c.name, badge(c.tier, `tier-${c.tier}`), health(c), c.intent?.level ?? '—', c.ownerId, date(c.care?.nextFollowUpAt)]);
-  const alertRows = alerts.items.map((a: any) => [names.get(a.customerId) ?? a.customerId, a.stage, badge(a.status, 's-pending'), a.assigneeIds.join(', ')]);
+  const rows = customers.items.map((c: any) => [c.name, badge(c.tier, `tier-${c.tier}`), health(c), c.intent?.level ? label('intent', c.intent.level) : '—', people.get(c.ownerId) ?? c.ownerId, date(c.care?.nextFollowUpAt)]);
+  const alertRows = alerts.items.map((a: any) => [a.customerName ?? names.get(a.customerId) ?? a.customerId, label('churn', a.stage), badge(label('churn', a.status), 's-pending'), a.assigneeIds.map((id: string) => people.get(id) ?? id).join(', ')]);
   return h(
     'div',
     {},
@@ -29,8 +31,9 @@ export async function customersView(): Promise<HTMLElement> {
 export async function followUpsView(me: Me): Promise<HTMLElement> {
   const scope = me.roles.includes('manager') ? 'team' : 'me';
   const [due, reminders] = await Promise.all([api('GET', `/follow-ups?status=due&scope=${scope}&limit=100`), api('GET', '/care/reminders?days=7&limit=100')]);
-  const followRows = due.items.map((f: any) => [f.name, badge(f.tier, `tier-${f.tier}`), f.ownerId, date(f.dueAt), date(f.lastContactAt), f.overdue ? badge(t('overdue'), 's-rejected') : '']);
-  const reminderRows = reminders.items.map((r: any) => [t(r.kind), r.customerName, r.contactName ?? '—', r.date, String(r.inDays), r.ownerId]);
+  const owners = await userNames([...due.items.map((f: any) => f.ownerId), ...reminders.items.map((r: any) => r.ownerId)]);
+  const followRows = due.items.map((f: any) => [f.name, badge(f.tier, `tier-${f.tier}`), owners.get(f.ownerId) ?? f.ownerId, date(f.dueAt), date(f.lastContactAt), f.overdue ? badge(t('overdue'), 's-rejected') : '']);
+  const reminderRows = reminders.items.map((r: any) => [t(r.kind), r.customerName, r.contactName ?? '—', r.date, String(r.inDays), owners.get(r.ownerId) ?? r.ownerId]);
   return h(
     'div',
     {},
@@ -40,16 +43,31 @@ export async function followUpsView(me: Me): Promise<HTMLElement> {
   );
 }
 
+const METRICS = ['attainment', 'won_amount', 'nps'] as const;
+
+/** Ranked people for a metric, period and scope; the period picked as on the dashboard, team ids shown by name. */
 export async function leaderboardView(me: Me, params: URLSearchParams): Promise<HTMLElement> {
   const scopes = scopesFor(me).filter((s) => s !== 'me');
   const scope = params.get('scope') ?? scopes[scopes.length - 1] ?? (me.teamId ? `team:${me.teamId}` : 'me');
   const metric = params.get('metric') ?? 'attainment';
   const period = params.get('period') ?? currentQuarter();
-  const board = await api('GET', `/leaderboard?period=${encodeURIComponent(period)}&metric=${metric}&scope=${encodeURIComponent(scope)}`);
+  const [board, teams] = await Promise.all([api('GET', `/leaderboard?period=${encodeURIComponent(period)}&metric=${encodeURIComponent(metric)}&scope=${encodeURIComponent(scope)}`), teamNames()]);
   const value = (e: any) => (e.value === null ? '—' : metric === 'attainment' ? pct(e.value) : metric === 'won_amount' ? money(e.value, e.currency) : String(e.value));
-  const rows = board.entries.map((e: any) => [e.rank === null ? '—' : String(e.rank), e.userId === me.id ? h('strong', {}, `${e.name} (${t('you')})`) : e.name, e.teamId ?? '—', value(e)]);
-  const metrics = ['attainment', 'won_amount', 'nps'].map((m) => h('a', { href: `#/leaderboard?metric=${m}&period=${period}&scope=${encodeURIComponent(scope)}`, class: m === metric ? 'current' : '' }, m));
-  return h('div', {}, h('h1', {}, `${t('leaderboard')} · ${period}`), h('p', { class: 'tabs' }, `${t('metric')}: `, metrics), section(scope, table([t('rank'), t('person'), t('team'), t('value')], rows, t('noEntries'), 'leaderboard')));
+  const rows = board.entries.map((e: any) => [e.rank === null ? '—' : String(e.rank), e.userId === me.id ? h('strong', {}, `${e.name} (${t('you')})`) : e.name, e.teamId ? teams.get(e.teamId) ?? e.teamId : '—', value(e)]);
+  const hash = (m: string, p: string) => `#/leaderboard?metric=${m}&period=${encodeURIComponent(p)}&scope=${encodeURIComponent(scope)}`;
+  const metrics = METRICS.map((m) => h('a', { href: hash(m, period), class: m === metric ? 'current' : '', 'data-metric': m }, label('metric', m)));
+  const periodInput = periodField(period);
+  const form = h('form', { class: 'filters', onsubmit: (e: Event) => (e.preventDefault(), (location.hash = hash(metric, periodInput.value))) }, h('label', {}, t('period'), periodInput), h('button', { type: 'submit' }, t('show')));
+  // Everyone listed but no one has a value (e.g. attainment with no targets for the period): say why instead of a column of dashes.
+  const allMissing = board.entries.length > 0 && board.entries.every((e: any) => e.value === null);
+  return h(
+    'div',
+    {},
+    h('h1', {}, `${t('leaderboard')} · ${period}`),
+    form,
+    h('p', { class: 'tabs' }, `${t('metric')}: `, metrics),
+    section(scopeLabel(scope, teams), allMissing ? h('p', { class: 'empty', 'data-testid': 'leaderboard-no-values' }, t('noLeaderValues')) : table([t('rank'), t('person'), t('team'), t('value')], rows, t('noEntries'), 'leaderboard')),
+  );
 }
 
 /** One scorecard waiting for me: its figures and an Assess form (comment, rating adjustment −1/0/+1, one goal). */

@@ -59,6 +59,7 @@ const drawnPixels = (page: Page, testid: string) =>
   );
 
 let approvalId: string;
+let customerName: string;
 let expectedAttainment: string;
 
 beforeAll(async () => {
@@ -77,6 +78,7 @@ beforeAll(async () => {
   const teams = await http('POST', `/targets/${regions.children.find((c: any) => c.key === 'east').id}/allocations`, 'vp', { dimension: 'team', method: 'even' });
   await http('POST', `/targets/${teams.children.find((c: any) => c.key === 'east-enterprise').id}/allocations`, MANAGER, { dimension: 'quarter', method: 'even' });
   const [customer] = (await http('GET', '/customers?tier=C&limit=1', REP)).items;
+  customerName = customer.name;
   await http('POST', `/customers/${customer.id}/orders`, REP, { amount: 4_321_000, date: now.toISOString().slice(0, 10), productLineId: 'crm-suite' });
   const deal = await http('POST', '/deals', REP, { customerId: customer.id, title: 'Console approval', amount: 6_000_000, productLineId: 'analytics', expectedCloseDate: `${year}-12-20`, discountPct: 5, paymentTermsDays: 30 });
   approvalId = (await http('POST', `/deals/${deal.id}/approvals`, REP, { reason: 'Above my limit' })).id;
@@ -112,13 +114,24 @@ describe('the web console in Chromium', () => {
     expect(repName).not.toBe(REP);
     await expect.poll(() => page.textContent(`[data-testid=top-reps] [data-rep="${REP}"]`)).toContain(repName);
     await expect.poll(() => page.textContent('[data-testid=funnel-stages] [data-stage=lead]')).toMatch(/^Lead: \d+$/);
+    // Labels, not keys: the role in the header, the scopes by name; a bad query names its field, Retry apart.
+    const teamName = ((await http('GET', '/teams?limit=100', MANAGER)).items as any[]).find((x) => x.id === 'east-enterprise').name as string;
+    expect(await page.textContent('#who')).toContain('Manager');
+    expect(await page.$$eval('[data-testid=scope] option', (os) => os.map((o) => o.textContent))).toEqual(['Me', `Team: ${teamName}`]);
     await page.screenshot({ path: join(ARTIFACTS, 'console-dashboard-1280.png'), fullPage: true });
+    await page.goto(`${stack.url}/#/dashboard?period=not-a-period`);
+    await expect.poll(() => page.textContent('[data-testid=error-fields]').catch(() => null)).toMatch(/^period: /);
+    expect(await page.textContent('main .error button')).toBe('Retry');
+    await page.goto(`${stack.url}/#/dashboard`);
+    await page.waitForSelector('[data-testid=chart-attainment] canvas');
     await page.click('#lang');
     await expect.poll(() => page.textContent('main h1')).toContain('仪表盘');
     await page.waitForSelector('[data-testid=chart-attainment] canvas');
     // zh-CN: the default pipeline's stage ids get their Chinese names.
     await expect.poll(() => page.textContent('[data-testid=funnel-stages] [data-stage=lead]')).toMatch(/^线索: \d+$/);
     expect(await page.textContent('[data-testid=funnel-stages] [data-stage=needs_analysis]')).toMatch(/^需求分析: /);
+    expect(await page.$$eval('[data-testid=scope] option', (os) => os.map((o) => o.textContent))).toEqual(['我', `团队: ${teamName}`]);
+    expect(await page.textContent('#who')).toContain('经理');
     await page.screenshot({ path: join(ARTIFACTS, 'console-dashboard-zh-1280.png'), fullPage: true });
     await page.click('#lang');
     await expect.poll(() => page.textContent('main h1')).toContain('Dashboard');
@@ -128,7 +141,19 @@ describe('the web console in Chromium', () => {
       await page.click(`[data-nav=${screen}]`);
       await page.waitForFunction(() => document.querySelector('main h1') !== null && !document.querySelector('main')!.textContent!.includes('Loading…'));
       expect(await page.$$eval('main .error', (els) => els.map((e) => e.textContent)), screen).toEqual([]);
-      if (screen === 'customers') expect(await page.textContent('[data-testid=customers]')).toContain('Jade Technologies 01');
+      if (screen === 'customers') {
+        expect(await page.textContent('[data-testid=customers]')).toContain('Jade Technologies 01');
+        expect(await page.textContent('[data-testid=customers]')).toContain(repName);
+      }
+      if (screen === 'leaderboard') {
+        expect(await page.textContent('[data-metric=won_amount]')).toBe('Won amount');
+        expect(await page.textContent('main section h2')).toBe(`Team: ${teamName}`);
+        // Attainment ranks people by their own targets; with none set for the quarter, a message says so instead of dashes.
+        const people = (await http('GET', `/leaderboard?period=${quarter}&metric=attainment&scope=team:east-enterprise`, MANAGER)).entries as any[];
+        if (people.every((e) => e.value === null)) expect(await page.textContent('[data-testid=leaderboard-no-values]')).toContain('no targets');
+        await page.click('[data-metric=won_amount]');
+        await expect.poll(() => page.textContent('[data-testid=leaderboard]').catch(() => '')).toContain(teamName);
+      }
       if (screen === 'pipeline') {
         // Stage names and counts as a person reads them: "1 deal", "2 deals", never "1 deals".
         const inLead = ((await http('GET', '/deals?limit=100', MANAGER)).items as any[]).filter((d) => d.stage === 'lead').length;
@@ -140,11 +165,15 @@ describe('the web console in Chromium', () => {
 
     // Approvals: open the inbox item, comment, approve.
     await page.click('[data-nav=approvals]');
+    expect(await page.textContent(`[data-testid=inbox] [data-approval="${approvalId}"]`)).toContain(`Requested by ${repName}`);
     await page.click(`[data-testid=inbox] [data-approval="${approvalId}"] a`);
+    await expect.poll(() => page.textContent('[data-testid=requester]').catch(() => null)).toBe(repName);
+    expect(await page.textContent('[data-testid=customer]')).toContain(customerName);
     await page.fill('textarea[name=comment]', 'Fine by me');
     await page.click('[data-testid=approve]');
     await expect.poll(() => page.getAttribute('[data-testid=approval-status]', 'data-status'), { timeout: 15_000 }).toBe('APPROVED');
     expect(await page.textContent('.history')).toContain('Fine by me');
+    expect(await page.textContent('.history')).toContain((await http('GET', `/users/${MANAGER}`, MANAGER)).name);
     expect(await page.$(`[data-testid=inbox] [data-approval="${approvalId}"]`)).toBeNull();
     const stored = await http('GET', `/approvals/${approvalId}`, MANAGER);
     expect(stored.status).toBe('APPROVED');
