@@ -254,7 +254,9 @@ function withKey(obj: Record<string, unknown>, key: string, value: unknown) {
 
 /** A valid object with one field (possibly nested) broken, missing or unknown. */
 function badObject(s: Schema): fc.Arbitrary<{ value: unknown; path: string }> {
-  const props = Object.entries(s.properties ?? {});
+  // Only fields the schema can refuse, or the filter in bad() would never find a value.
+  const probes: unknown[] = [null, 0, 1.5, -1, '', 'x', [], {}, true, 'y'.repeat(100_000)];
+  const props = Object.entries(s.properties ?? {}).filter(([, p]) => probes.some((v) => violates(p, v)));
   const base = valid(s) as fc.Arbitrary<Record<string, unknown>>;
   const options: fc.Arbitrary<{ value: unknown; path: string }>[] = [];
   if (props.length) {
@@ -347,8 +349,10 @@ export function queryCases(params: Param[]): fc.Arbitrary<QueryCase> {
     validQuery.map((query) => ({ kind: 'valid query', query, invalid: false })),
     fc.tuple(requiredOnly, unknownKey.filter((k) => !params.some((p) => p.name === k) && k !== '__proto__'), fc.string({ maxLength: 20 })).map(([query, k, v]) => ({ kind: 'unknown query parameter', query: { ...query, [k]: v }, expect: [k], invalid: true })),
   ];
-  if (params.length) {
-    cases.push(fc.constantFrom(...params).chain((p) => fc.tuple(requiredOnly, badText(p.schema)).map(([query, text]) => ({ kind: 'query parameter broken', query: { ...query, [p.name]: text }, expect: [p.name], invalid: true }))));
+  // Only parameters the schema can refuse (a refine-only string such as an instant cannot be broken from here).
+  const breakable = params.filter((p) => ['', 'abc', '1.5', '-1', '0', '101', 'NaN', 'z'.repeat(5000)].some((text) => queryViolates(p.schema, text)));
+  if (breakable.length) {
+    cases.push(fc.constantFrom(...breakable).chain((p) => fc.tuple(requiredOnly, badText(p.schema)).map(([query, text]) => ({ kind: 'query parameter broken', query: { ...query, [p.name]: text }, expect: [p.name], invalid: true }))));
   }
   if (params.some((p) => p.name === 'cursor')) {
     const cursors = fc.oneof(
