@@ -122,6 +122,7 @@ describe('the web console in Chromium', () => {
     await page.goto(`${stack.url}/#/dashboard?period=not-a-period`);
     await expect.poll(() => page.textContent('[data-testid=error-fields]').catch(() => null)).toMatch(/^period: /);
     expect(await page.textContent('main .error button')).toBe('Retry');
+    await page.screenshot({ path: join(ARTIFACTS, 'console-error-1280.png') });
     await page.goto(`${stack.url}/#/dashboard`);
     await page.waitForSelector('[data-testid=chart-attainment] canvas');
     await page.click('#lang');
@@ -148,11 +149,19 @@ describe('the web console in Chromium', () => {
       if (screen === 'leaderboard') {
         expect(await page.textContent('[data-metric=won_amount]')).toBe('Won amount');
         expect(await page.textContent('main section h2')).toBe(`Team: ${teamName}`);
-        // Attainment ranks people by their own targets; with none set for the quarter, a message says so instead of dashes.
+        // Attainment ranks people by their own targets: only the team has one here, so a message says why instead of dashes.
         const people = (await http('GET', `/leaderboard?period=${quarter}&metric=attainment&scope=team:east-enterprise`, MANAGER)).entries as any[];
-        if (people.every((e) => e.value === null)) expect(await page.textContent('[data-testid=leaderboard-no-values]')).toContain('no targets');
+        expect(people.length).toBeGreaterThan(0);
+        expect(people.map((e) => e.value)).toEqual(people.map(() => null));
+        expect(await page.textContent('[data-testid=leaderboard-no-values]')).toContain('no targets');
         await page.click('[data-metric=won_amount]');
         await expect.poll(() => page.textContent('[data-testid=leaderboard]').catch(() => '')).toContain(teamName);
+        // The period picker: another period reloads the board for it.
+        await page.fill('input[name=period]', `${year - 1}`);
+        await page.click('form.filters button[type=submit]');
+        await expect.poll(() => page.textContent('main h1')).toBe(`Leaderboard · ${year - 1}`);
+        expect(await page.textContent('[data-metric=won_amount].current')).toBe('Won amount');
+        await page.screenshot({ path: join(ARTIFACTS, 'console-leaderboard-1280.png'), fullPage: true });
       }
       if (screen === 'pipeline') {
         // Stage names and counts as a person reads them: "1 deal", "2 deals", never "1 deals".
@@ -191,6 +200,16 @@ describe('the web console in Chromium', () => {
     const request = repPage.locator(`[data-testid=my-requests] [data-approval="${approvalId}"]`);
     await expect.poll(() => request.textContent()).toContain('Approved');
     await repPage.screenshot({ path: join(ARTIFACTS, 'console-approvals-phone.png'), fullPage: true });
+    // zh-CN on the phone: intent levels and owners as a person reads them, never hot / warm / cold or user ids.
+    await repPage.click('#lang');
+    await repPage.click('[data-nav=customers]');
+    await repPage.waitForSelector('[data-testid=customers] tbody td');
+    const intents = await repPage.$$eval('[data-testid=customers] tbody td:nth-child(4)', (tds) => tds.map((td) => td.textContent));
+    expect(intents.length).toBeGreaterThan(0);
+    expect(intents.filter((x) => !['高', '中', '低', '—'].includes(x!))).toEqual([]);
+    expect(await repPage.textContent('[data-testid=customers]')).not.toContain(REP);
+    await repPage.screenshot({ path: join(ARTIFACTS, 'console-customers-zh-phone.png'), fullPage: true });
+    await repPage.click('#lang');
     await repPage.click('[data-nav=pipeline]');
     await expect.poll(() => repPage.textContent('[data-deal] [data-testid=deal-approval]')).toContain('Approved');
     const width = await repPage.evaluate(() => document.documentElement.scrollWidth);
