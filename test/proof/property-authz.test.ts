@@ -201,7 +201,10 @@ describe('the main records keep their server-owned values', () => {
 
   it('scorecard assessment: rating, status and assessors are the server’s', async () => {
     ok(await api.call('POST', '/review-cycles', { as: 'admin', body: { period: '2026-10', teamId: 'east-enterprise' } }), 202);
-    const card = await eventually(async () => ok(await api.call('GET', '/scorecards?assessor=me', { as: MANAGER })).items[0], 'a scorecard to assess', 60_000);
+    const first = await eventually(async () => ok(await api.call('GET', '/scorecards?assessor=me', { as: MANAGER })).items[0], 'a scorecard to assess', 60_000);
+    // The workflow stores its wait on the card, then asks the manager: read the card again after that request, when it is settled.
+    await eventually(async () => ok(await api.call('GET', '/notifications?limit=100', { as: MANAGER })).items.some((n: any) => n.kind === 'review.assessment_requested' && n.title.includes(first.name)), 'the assessment request', 60_000);
+    const card = ok(await api.call('GET', '/scorecards?assessor=me&limit=100', { as: MANAGER })).items.find((c: any) => c.id === first.id);
     const body = { comment: 'Good month', ratingAdjustment: 0, goalsNextPeriod: ['Two logos'] };
     for (const field of ['finalRating', 'status', 'assessorIds', 'score', 'scores', 'userId', 'version', 'rating']) {
       refusedNaming(await api.call('POST', `/scorecards/${card.id}/assessment`, { as: MANAGER, body: { ...body, [field]: SERVER_OWNED[field] ?? 5 } }), field, `assessment ${field}`);
