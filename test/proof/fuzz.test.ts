@@ -82,10 +82,13 @@ describe.concurrent(`fuzzing every operation in /openapi.json (${RUNS} inputs ea
           // Field naming is checked only when the path is well formed and the caller signed in (else 404/401 come first).
           const wellFormed = op.params.every((p) => values[p.name]!.encode && values[p.name]!.text !== '' && !violates(p.schema, values[p.name]!.text));
           const strict = wellFormed && caller !== null && caller !== 'forged';
+          // A raw '..' or '/' in a path value moves the request to another route (/forecasts/%2e%2e/me is GET /me):
+          // that route may rightly answer 2xx, so such a request is only held to no 5xx and the error shape.
+          const rerouted = op.params.some((p) => !values[p.name]!.encode && /\/|^(\.|%2e)+$/i.test(values[p.name]!.text));
           const label = `${op.method} ${path.slice(0, 200)} as ${caller}`;
           if (csv) {
             const res = await send(op, path, caller, { raw: csv.text, type: csv.type });
-            checkAnswer(res, { invalid: q.invalid, expect: q.expect, strict }, `${label} [${csv.kind}] ${q.kind}`);
+            checkAnswer(res, { invalid: q.invalid && !rerouted, expect: q.expect, strict }, `${label} [${csv.kind}] ${q.kind}`);
             return;
           }
           const bodyInit = body ? (body.raw !== undefined ? { raw: body.raw } : { body: body.value }) : {};
@@ -93,7 +96,7 @@ describe.concurrent(`fuzzing every operation in /openapi.json (${RUNS} inputs ea
           const input = body?.invalid ? body : q;
           // A path value can pass its pattern and still be refused (a year out of range): the 400 then names it.
           const missing = [...op.params.map((p) => p.name), ...(body?.invalid ? [] : op.query.map((p) => p.name).filter((name) => !(name in q.query)))];
-          checkAnswer(res, { invalid: q.invalid || !!body?.invalid, expect: input.expect, strict, missing }, `${label} [${body?.kind ?? '-'} / ${q.kind}]`);
+          checkAnswer(res, { invalid: (q.invalid || !!body?.invalid) && !rerouted, expect: input.expect, strict, missing }, `${label} [${body?.kind ?? '-'} / ${q.kind}]`);
         }),
         { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}), endOnFailure: true },
       );
