@@ -1,4 +1,5 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { turnRed } from '#test/support/churn';
 import { systemClock } from '#shared/core/clock';
 import { newId } from '#shared/core/ids';
 import { evaluateHealth } from '#shared/churn/evaluate';
@@ -40,7 +41,6 @@ export const CALLER: Record<RoleName, string> = {
 };
 
 export const DAY = 86_400_000;
-const iso = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY).toISOString();
 const month = (back: number) => {
   const d = new Date();
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - back, 1)).toISOString().slice(0, 7);
@@ -144,22 +144,6 @@ export function builders(api: Api) {
   return { firstCustomer, customer, deal, order, approval, approvalReady, duplicate, ticket, course };
 }
 
-/** A steady monthly buyer that stopped three months ago and filed two complaints (as the churn workflow test does). */
-async function turnRed(api: Api, customerId: string) {
-  const monthlyOrders = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [month(i + 3), 1]));
-  await api.db.doc.send(
-    new UpdateCommand({
-      TableName: api.db.tableName,
-      Key: { PK: `CUSTOMER#${customerId}`, SK: 'PROFILE' },
-      UpdateExpression: 'SET stats = :s, care = :c, version = version + :one',
-      ExpressionAttributeValues: {
-        ':s': { spend12m: 900_000, spendPrior12m: 1_200_000, orders12m: 9, currency: 'CNY', otherCurrencyOrders: 0, windowMonth: month(0), spendByMonth: {}, orderCount: 12, firstOrderDate: iso(460).slice(0, 10), lastOrderDate: iso(100).slice(0, 10), avgIntervalDays: 30, monthlyOrders },
-        ':c': { openTickets: 2, complaintDates: [iso(20).slice(0, 10), iso(10).slice(0, 10)] },
-        ':one': 1,
-      },
-    }),
-  );
-}
 
 /** Runs a named fixture stage; the stage times are printed so a slow one is easy to find. */
 async function stage<T>(timings: Record<string, number>, name: string, work: () => Promise<T>): Promise<T> {
@@ -183,7 +167,7 @@ export async function buildFixtures(api: Api): Promise<Fixtures> {
     byOwner(async (o) => {
       const list = ok(await api.call('GET', '/customers?limit=5', { as: OWNER[o] }), 'customers').items as { id: string }[];
       const id = list[1]!.id;
-      await turnRed(api, id);
+      await turnRed(api.db, id);
       const evaluated = await evaluateHealth({ db: api.db, clock: systemClock, engine: api.engine }, id);
       if (!evaluated?.alertId) throw new Error(`fixture alert: ${JSON.stringify(evaluated)}`);
       return evaluated.alertId;

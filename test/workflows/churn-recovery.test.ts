@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { testApi } from '#test/support/api';
 import { eventually } from '#test/support/approvals';
+import { turnRed } from '#test/support/churn';
 import { evaluateHealth, evaluateHealthPage } from '#shared/churn/evaluate';
 import { systemClock } from '#shared/core/clock';
 
@@ -12,26 +12,8 @@ import { systemClock } from '#shared/core/clock';
 let api: Awaited<ReturnType<typeof testApi>>;
 const REP = 'rep-south-enterprise-1';
 const MANAGER = 'manager-south-enterprise';
-const DAY = 86_400_000;
-const iso = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY).toISOString();
 const month = (back: number) => { const d = new Date(); return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - back, 1)).toISOString().slice(0, 7); };
 
-/** A steady monthly buyer that stopped three months ago and filed two complaints. */
-async function turnRed(customerId: string) {
-  const monthlyOrders = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [month(i + 3), 1]));
-  await api.db.doc.send(
-    new UpdateCommand({
-      TableName: api.db.tableName,
-      Key: { PK: `CUSTOMER#${customerId}`, SK: 'PROFILE' },
-      UpdateExpression: 'SET stats = :s, care = :c, version = version + :one',
-      ExpressionAttributeValues: {
-        ':s': { spend12m: 900_000, spendPrior12m: 1_200_000, orders12m: 9, currency: 'CNY', otherCurrencyOrders: 0, windowMonth: month(0), spendByMonth: {}, orderCount: 12, firstOrderDate: iso(460).slice(0, 10), lastOrderDate: iso(100).slice(0, 10), avgIntervalDays: 30, monthlyOrders },
-        ':c': { openTickets: 2, complaintDates: [iso(20).slice(0, 10), iso(10).slice(0, 10)] },
-        ':one': 1,
-      },
-    }),
-  );
-}
 
 async function customerOf(rep: string, tier: string) {
   const res = await api.call('GET', `/customers?tier=${tier}&limit=100`, { as: rep });
@@ -55,7 +37,7 @@ beforeAll(async () => {
 describe('churn recovery workflow', () => {
   it('turns red, opens one alert, assigns the owner, plans by reason and closes as recovered', async () => {
     const [customer] = await customerOf(REP, 'C');
-    await turnRed(customer!.id);
+    await turnRed(api.db, customer!.id);
     const health = await api.call('GET', `/customers/${customer!.id}/health`, { as: REP });
     expect(health.body.band).toBe('red');
     expect(100 - health.body.components.reduce((s: number, c: any) => s + c.deduction, 0)).toBe(health.body.score);
@@ -89,7 +71,7 @@ describe('churn recovery workflow', () => {
   it('escalates to the manager after the SLA, then closes as lost with the reason', async () => {
     await usePolicy({ recoverySlaSeconds: 2, maxEscalations: 1 });
     const [, customer] = await customerOf(REP, 'C');
-    await turnRed(customer!.id);
+    await turnRed(api.db, customer!.id);
     const { alertId } = (await evaluateHealth(deps(), customer!.id))!;
     await awaiting(alertId!);
     const escalated = await eventually(async () => {
@@ -109,7 +91,7 @@ describe('churn recovery workflow', () => {
   it('past the escalation limit without an outcome it closes as still at risk', async () => {
     await usePolicy({ recoverySlaSeconds: 1, maxEscalations: 0 });
     const [customer] = await customerOf(REP, 'B');
-    await turnRed(customer!.id);
+    await turnRed(api.db, customer!.id);
     const { alertId } = (await evaluateHealth(deps(), customer!.id))!;
     const closed = await eventually(async () => ((await alertOf(alertId!)).status === 'closed' ? alertOf(alertId!) : undefined), 'closed');
     expect(closed.outcome).toMatchObject({ outcome: 'still_at_risk', by: 'workflow' });
@@ -119,7 +101,7 @@ describe('churn recovery workflow', () => {
   it('never opens a second alert while one is open: re-evaluation and the daily pages find it already open', async () => {
     await usePolicy({ recoverySlaSeconds: 3600 });
     const [customer] = await customerOf(REP, 'A');
-    await turnRed(customer!.id);
+    await turnRed(api.db, customer!.id);
     const first = await evaluateHealth(deps(), customer!.id);
     expect(first!.opened).toBe(true);
     const again = await evaluateHealth(deps(), customer!.id);
@@ -144,7 +126,7 @@ describe('churn recovery workflow', () => {
 describe('health on events', () => {
   it('a complaint filed through the API re-evaluates health at once (no daily run needed)', async () => {
     const [customer] = await customerOf('rep-south-commercial-1', 'C');
-    await turnRed(customer!.id);
+    await turnRed(api.db, customer!.id);
     // Signals written behind the API's back are not evaluated yet (the daily pages above saw it green)…
     expect((await api.call('GET', `/customers/${customer!.id}`, { as: 'rep-south-commercial-1' })).body.health?.band).not.toBe('red');
     // …a complaint through the API is.
