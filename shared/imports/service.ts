@@ -11,7 +11,7 @@ import { chunkRows, parseCsv } from './csv.ts';
 import { customerFormat, orderFormat } from './rows.ts';
 import { importCustomerChunk } from './customer-rows.ts';
 import { importOrderChunk } from './order-rows.ts';
-import { chunkItem, countChunk, errorItems, failJob, jobItem, listErrors, putAll, readChunk, readJob, type ImportJob, type ImportKind } from './store.ts';
+import { showJob, chunkItem, countChunk, errorItems, failJob, jobItem, listErrors, putAll, readChunk, readJob, type ImportJob, type ImportKind } from './store.ts';
 
 export interface ImportDeps {
   db: Db;
@@ -92,8 +92,7 @@ export function createImportService({ db, clock, engine }: ImportDeps) {
       const { principal, items } = await session.load([importKeys.job(id)]);
       const job = items[0] && fromItem<ImportJob>(items[0]);
       if (!job || (job.createdBy !== principal.userId && !isOrgWide(principal))) throw notFound(`Import ${id}`);
-      const { roles: _roles, chunks: _chunks, chunksDone: _done, ...shown } = job;
-      return { ...shown, errors: await listErrors(db, id, page.limit, page.cursor) };
+      return { ...showJob(job), errors: await listErrors(db, id, page.limit, page.cursor) };
     },
   };
 }

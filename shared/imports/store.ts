@@ -115,3 +115,9 @@ export async function listErrors(db: Db, id: string, limit: number, cursor?: str
   const page = await queryTable<RowError & { line: number }>(db, { partition: importKeys.jobPartition(id), sortPrefix: importKeys.rowErrorPrefix, limit, cursor });
   return { items: page.items.map(({ line, field, message }) => ({ line, field, message })), nextCursor: page.nextCursor };
 }
+
+/** A job as the API shows it: without the roles it runs with and its chunk bookkeeping. */
+export function showJob(job: ImportJob) {
+  const { roles: _roles, chunks: _chunks, chunksDone: _done, ...shown } = job;
+  return shown;
+}

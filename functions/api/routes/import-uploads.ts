@@ -5,7 +5,8 @@ import { createUploadService, IMPORT_FILE_MAX_BYTES } from '#shared/imports/uplo
 import { idParam, route } from '../openapi.ts';
 import { validationHook } from '../middleware.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
-import { jobView, showJob } from './imports.ts';
+import { showJob } from '#shared/imports/store';
+import { jobView } from './imports.ts';
 
 const uploadView = z.object({
   id: z.string(),

@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { createImportService } from '#shared/imports/service';
-import type { ImportJob, ImportKind } from '#shared/imports/store';
+import { showJob, type ImportKind } from '#shared/imports/store';
 import { IMPORT_FILE_MAX_BYTES } from '#shared/imports/uploads';
 import { ErrorSchema, idParam, listQuery, route } from '../openapi.ts';
 import { requireSession, uploadLimit, validationHook } from '../middleware.ts';
@@ -10,11 +10,6 @@ import type { AppDeps, AppEnv } from '../types.ts';
 /** The import routes' body limit (20 MB); every other route keeps the global one. */
 export const IMPORT_MAX_BYTES = IMPORT_FILE_MAX_BYTES;
 
-/** A job as the API shows it: without the roles it runs with and its chunk bookkeeping. */
-export function showJob(job: ImportJob) {
-  const { roles: _roles, chunks: _chunks, chunksDone: _done, ...shown } = job;
-  return shown;
-}
 
 export const jobView = z.object({
   id: z.string(),
