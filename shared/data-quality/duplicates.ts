@@ -75,16 +75,17 @@ export function candidatesIn(found: MatchKey[], loaded: (Item | undefined)[], se
 }
 
 /** ADD the customer's id under each of its match keys: no condition, several customers may share a key. */
-export const lookupWrites = (db: Db, customerId: string, found: MatchKey[]): TransactItem[] =>
-  found.map((m) => ({
-    Update: {
-      TableName: db.tableName,
-      Key: dataQualityKeys.matchLookup(m.key),
-      UpdateExpression: 'SET #type = :type ADD customerIds :id',
-      ExpressionAttributeNames: { '#type': 'type' },
-      ExpressionAttributeValues: { ':type': 'duplicate_lookup', ':id': new Set([customerId]) },
-    },
-  }));
+export const lookupWrites = (db: Db, customerId: string, found: MatchKey[]): TransactItem[] => found.map((m) => lookupUpdate(db, customerId, m, 'ADD'));
+
+const lookupUpdate = (db: Db, customerId: string, m: MatchKey, op: 'ADD' | 'DELETE'): TransactItem => ({
+  Update: {
+    TableName: db.tableName,
+    Key: dataQualityKeys.matchLookup(m.key),
+    UpdateExpression: `SET #type = :type ${op} customerIds :id`,
+    ExpressionAttributeNames: { '#type': 'type' },
+    ExpressionAttributeValues: { ':type': 'duplicate_lookup', ':id': new Set([customerId]) },
+  },
+});
 
 /**
  * A changed name, tax id or contacts changes the customer's match keys: DELETE its id from the lookups it no longer
@@ -98,15 +99,7 @@ export function lookupChangeWrites(db: Db, customerId: string, before: Matchable
   const removed = [...old.values()].filter((m) => !now.has(m.key));
   const added = [...now.values()].filter((m) => !old.has(m.key));
   return [
-    ...removed.map((m) => ({
-      Update: {
-        TableName: db.tableName,
-        Key: dataQualityKeys.matchLookup(m.key),
-        UpdateExpression: 'SET #type = :type DELETE customerIds :id',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':type': 'duplicate_lookup', ':id': new Set([customerId]) },
-      },
-    })),
+    ...removed.map((m) => lookupUpdate(db, customerId, m, 'DELETE')),
     ...lookupWrites(db, customerId, added),
   ];
 }
